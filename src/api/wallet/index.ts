@@ -1,0 +1,7 @@
+import { Elysia } from "elysia";
+import type { ApiDependencies } from "../dependencies";
+
+/** `/wallet`: the wallet app's and SDK's API (passkey and SDK sessions). */
+export function walletApi(deps: ApiDependencies) {
+    return new Elysia({ prefix: "/wallet", name: "api-wallet" }).use(deps.sessionMacros);
+}

@@ -1,0 +1,53 @@
+import { createApp } from "./app";
+import { createInfrastructure } from "./infrastructure";
+import { ConfigError, loadConfig } from "./infrastructure/config";
+
+/**
+ * Start-up: config -> infrastructure (database + migrations) -> app -> listen.
+ * SIGTERM/SIGINT: stop accepting, let in-flight requests finish (bounded), close the database.
+ */
+async function main() {
+    let config: ReturnType<typeof loadConfig>;
+    try {
+        config = loadConfig(process.env);
+    } catch (error) {
+        if (error instanceof ConfigError) {
+            console.error(error.message);
+            process.exit(1);
+        }
+        throw error;
+    }
+    const infra = await createInfrastructure(config);
+    const app = createApp(infra).listen({ port: config.port, hostname: "0.0.0.0" });
+    infra.logger.info(
+        { port: config.port, database: infra.database.kind, stage: config.stage ?? "local" },
+        "listening",
+    );
+
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        infra.logger.info({ signal }, "shutting down");
+        const forced = setTimeout(() => {
+            infra.logger.warn("in-flight requests did not finish in time, closing them");
+            void app.server?.stop(true);
+        }, config.shutdownTimeoutMs);
+        try {
+            // stop(false) stops accepting and resolves once in-flight requests are done.
+            await app.server?.stop(false);
+        } finally {
+            clearTimeout(forced);
+        }
+        await infra.close();
+        infra.logger.info("stopped");
+        process.exit(0);
+    };
+    process.on("SIGTERM", () => void shutdown("SIGTERM"));
+    process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error) => {
+    console.error("start-up failed:", error);
+    process.exit(1);
+});

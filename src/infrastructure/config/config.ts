@@ -1,0 +1,117 @@
+import { Value } from "@sinclair/typebox/value";
+import { envSchema, type RawEnv } from "./env-schema";
+import { type StageFlags, stageFlags } from "./stage";
+
+export class ConfigError extends Error {
+    constructor(
+        readonly variable: string,
+        detail: string,
+    ) {
+        super(`Invalid environment variable ${variable}: ${detail}`);
+        this.name = "ConfigError";
+    }
+}
+
+export type DatabaseConfig =
+    | { kind: "postgres"; url: string; poolSize: number }
+    | { kind: "pglite"; dataDir: string | undefined };
+
+export type AppConfig = StageFlags & {
+    port: number;
+    hostname: string | undefined;
+    logLevel: string;
+    dataDir: string;
+    database: DatabaseConfig;
+    jwt: {
+        walletSecret: string | undefined;
+        sdkSecret: string | undefined;
+        businessSecret: string | undefined;
+        walletSessionTtlSeconds: number;
+        acceptLegacyWalletTokens: boolean;
+    };
+    corsOrigins: string[];
+    shutdownTimeoutMs: number;
+};
+
+/** Origins of the wallet, the merchant dashboard and local development. */
+const defaultCorsOrigins = [
+    "https://wallet.frak.id",
+    "https://business.frak.id",
+    "https://wallet-dev.frak.id",
+    "https://business-dev.frak.id",
+    "http://localhost:3000",
+    "https://localhost:3000",
+    "http://localhost:3010",
+    "https://localhost:3010",
+];
+
+/** Parses and validates the environment; throws a ConfigError naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+    const raw = pickKnownVariables(env);
+    const firstError = Value.Errors(envSchema, raw).First();
+    if (firstError) {
+        const variable = firstError.path.replace(/^\//, "") || "environment";
+        throw new ConfigError(variable, firstError.message);
+    }
+    const flags = stageFlags(raw.STAGE);
+    const dataDir = raw.DATA_DIR ?? "./.data";
+    const port = Number(raw.PORT ?? 3030);
+    if (port > 65535) throw new ConfigError("PORT", "must be at most 65535");
+
+    const jwt = {
+        walletSecret: raw.JWT_SECRET,
+        sdkSecret: raw.JWT_SDK_SECRET,
+        businessSecret: raw.JWT_BUSINESS_SECRET,
+        walletSessionTtlSeconds: Number(raw.WALLET_SESSION_TTL_DAYS ?? 30) * 86_400,
+        acceptLegacyWalletTokens: isTrue(raw.LEGACY_WALLET_TOKENS),
+    };
+    if (flags.isRunningInProd) {
+        // Generated secrets are a development convenience: production must bring its own.
+        for (const [name, value] of [
+            ["JWT_SECRET", jwt.walletSecret],
+            ["JWT_SDK_SECRET", jwt.sdkSecret],
+            ["JWT_BUSINESS_SECRET", jwt.businessSecret],
+        ] as const) {
+            if (!value) throw new ConfigError(name, "is required when STAGE is production");
+        }
+        if (!raw.DATABASE_URL) {
+            throw new ConfigError("DATABASE_URL", "is required when STAGE is production");
+        }
+    }
+
+    return {
+        ...flags,
+        port,
+        hostname: raw.HOSTNAME,
+        logLevel: raw.LOG_LEVEL ?? (flags.isRunningLocally ? "debug" : "info"),
+        dataDir,
+        database: raw.DATABASE_URL
+            ? {
+                  kind: "postgres",
+                  url: raw.DATABASE_URL,
+                  poolSize: Number(raw.DATABASE_POOL_SIZE ?? 10),
+              }
+            : { kind: "pglite", dataDir: raw.PGLITE_DATA_DIR ?? `${dataDir}/pglite` },
+        jwt,
+        corsOrigins: raw.CORS_ORIGINS
+            ? raw.CORS_ORIGINS.split(",")
+                  .map((origin) => origin.trim())
+                  .filter(Boolean)
+            : defaultCorsOrigins,
+        shutdownTimeoutMs: Number(raw.SHUTDOWN_TIMEOUT_MS ?? 10_000),
+    };
+}
+
+function pickKnownVariables(env: Record<string, string | undefined>): RawEnv {
+    const raw: Record<string, string> = {};
+    for (const key of Object.keys(envSchema.properties)) {
+        const value = env[key];
+        // An empty variable is treated as unset, as shells and compose files often produce them.
+        if (value !== undefined && value !== "") raw[key] = value;
+    }
+    return raw as RawEnv;
+}
+
+function isTrue(value: string | undefined): boolean {
+    return value === "true" || value === "1";
+}

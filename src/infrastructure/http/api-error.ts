@@ -1,0 +1,19 @@
+/**
+ * A business error with the HTTP status clients branch on and a stable machine-readable code.
+ * Services throw it (they know the failure, not the transport); the error handler renders it as
+ * `{ error: code, message }`.
+ */
+export class ApiError extends Error {
+    constructor(
+        readonly status: number,
+        readonly code: string,
+        message: string,
+    ) {
+        super(message);
+        this.name = "ApiError";
+    }
+}
+
+export type ErrorBody = { error: string; message: string };
+
+export const errorBody = (code: string, message: string): ErrorBody => ({ error: code, message });

@@ -1,0 +1,71 @@
+import { Elysia, type ValidationError } from "elysia";
+import type { Logger } from "pino";
+import { isDatabaseUnavailable } from "../persistence";
+import { ApiError, errorBody } from "./api-error";
+import { requestIdOf } from "./request-context";
+
+type ValidationIssue = { property: string; message: string };
+
+/**
+ * The error model of the whole API: 422 naming the field on validation errors (in production
+ * too: we render them ourselves), 400 on malformed JSON, the ApiError's status and code for
+ * business errors, 503 when the database is unreachable, and a 500 without internals otherwise.
+ */
+export function errorHandler(logger: Logger) {
+    return new Elysia({ name: "error-handler" }).onError(
+        { as: "global" },
+        ({ code, error, request, set }) => {
+            set.headers["content-type"] = "application/json";
+            if (error instanceof ApiError) {
+                set.status = error.status;
+                return errorBody(error.code, error.message);
+            }
+            switch (code) {
+                case "VALIDATION":
+                    set.status = 422;
+                    return validationBody(error);
+                case "PARSE":
+                    set.status = 400;
+                    return errorBody("malformed_body", "The request body is not valid JSON");
+                case "NOT_FOUND":
+                    set.status = 404;
+                    return errorBody("not_found", "Not found");
+                case "INVALID_COOKIE_SIGNATURE":
+                    set.status = 400;
+                    return errorBody("invalid_cookie", "Invalid cookie signature");
+            }
+            if (isDatabaseUnavailable(error)) {
+                logger.warn(
+                    { requestId: requestIdOf(request), err: error },
+                    "database unavailable",
+                );
+                set.status = 503;
+                set.headers["retry-after"] = "5";
+                return errorBody("service_unavailable", "The database is unavailable, retry later");
+            }
+            logger.error({ requestId: requestIdOf(request), err: error }, "unhandled error");
+            set.status = 500;
+            return errorBody("internal_error", "Internal server error");
+        },
+    );
+}
+
+function validationBody(error: Pick<ValidationError, "all" | "type">) {
+    const issues: ValidationIssue[] = [];
+    for (const issue of error.all) {
+        if (!("path" in issue)) continue;
+        issues.push({ property: issue.path || "/", message: issue.message });
+        if (issues.length >= 10) break;
+    }
+    const first = issues[0] ?? { property: "/", message: "Invalid value" };
+    const on = error.type;
+    const field = first.property === "/" ? on : `${on} ${first.property}`;
+    return {
+        error: "validation",
+        type: "validation",
+        on,
+        property: first.property,
+        message: `Invalid ${field}: ${first.message}`,
+        errors: issues,
+    };
+}

@@ -1,0 +1,7 @@
+export { ApiError, type ErrorBody, errorBody } from "./api-error";
+export { cors } from "./cors";
+export { errorHandler } from "./error-handler";
+export { openapiDocs } from "./openapi";
+export { requestIdOf } from "./request-context";
+export { requestLogger } from "./request-logger";
+export { sessionMacros } from "./session-macros";

@@ -1,0 +1,87 @@
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { openapi } from "@elysiajs/openapi";
+import { Elysia } from "elysia";
+
+const require = createRequire(import.meta.url);
+const swaggerUiDir = join(require.resolve("swagger-ui-dist/package.json"), "..");
+// Served by us from the npm package: the plugin's default UI loads from a CDN, which fails
+// offline and under a strict Content-Security-Policy (hence no inline script either).
+const uiAssets: Record<string, string> = {
+    "swagger-ui.css": "text/css; charset=utf-8",
+    "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+};
+
+const uiPage = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Wallet backend API</title>
+<link rel="stylesheet" href="/openapi/assets/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/openapi/assets/swagger-ui-bundle.js"></script>
+<script src="/openapi/assets/init.js"></script></body>
+</html>`;
+const initScript = `window.ui = SwaggerUIBundle({ url: "/openapi/json", dom_id: "#swagger-ui" });`;
+
+export function openapiDocs(version: string) {
+    return new Elysia({ name: "openapi-docs" })
+        .use(
+            openapi({
+                path: "/openapi",
+                specPath: "/openapi/json",
+                provider: null,
+                exclude: { paths: [/^\/openapi/, "*"] },
+                documentation: {
+                    info: {
+                        title: "Wallet backend",
+                        version,
+                        description:
+                            "Passkey smart-wallet backend: auth, merchants, interactions, purchase oracle, pairing, notifications and balances.",
+                    },
+                    components: {
+                        securitySchemes: {
+                            walletAuth: { type: "apiKey", in: "header", name: "x-wallet-auth" },
+                            walletSdkAuth: {
+                                type: "apiKey",
+                                in: "header",
+                                name: "x-wallet-sdk-auth",
+                            },
+                            businessAuth: {
+                                type: "apiKey",
+                                in: "header",
+                                name: "x-business-auth",
+                            },
+                        },
+                    },
+                },
+            }),
+        )
+        .get(
+            "/openapi",
+            () => new Response(uiPage, { headers: { "content-type": "text/html; charset=utf-8" } }),
+            { detail: { hide: true } },
+        )
+        .get(
+            "/openapi/assets/init.js",
+            () =>
+                new Response(initScript, {
+                    headers: { "content-type": "text/javascript; charset=utf-8" },
+                }),
+            { detail: { hide: true } },
+        )
+        .get(
+            "/openapi/assets/:file",
+            ({ params, status }) => {
+                const contentType = uiAssets[params.file];
+                if (!contentType) {
+                    return status(404, { error: "not_found", message: "Not found" });
+                }
+                return new Response(Bun.file(join(swaggerUiDir, params.file)), {
+                    headers: {
+                        "content-type": contentType,
+                        "cache-control": "public, max-age=86400",
+                    },
+                });
+            },
+            { detail: { hide: true } },
+        );
+}

@@ -1,0 +1,71 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import type { DatabaseConfig } from "../config";
+
+/** The Drizzle database every repository receives; the same type on PGlite and PostgreSQL. */
+export type Database = PgDatabase<PgQueryResultHKT>;
+/** A transaction handle, usable wherever a repository accepts `Database | Transaction`. */
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+export type Executor = Database | Transaction;
+
+export type DatabaseHandle = {
+    db: Database;
+    kind: DatabaseConfig["kind"];
+    /** Resolves when the database answers a trivial query within `timeoutMs`. */
+    ping(timeoutMs?: number): Promise<void>;
+    migrate(): Promise<void>;
+    close(): Promise<void>;
+};
+
+const migrationsFolder = new URL("../../../drizzle", import.meta.url).pathname;
+
+export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+    if (config.kind === "postgres") {
+        const client = postgres(config.url, {
+            max: config.poolSize,
+            // Fail fast when the server is down so requests get a 503 instead of hanging.
+            connect_timeout: 5,
+            idle_timeout: 30,
+            onnotice: () => {},
+        });
+        const db = drizzlePostgres({ client });
+        return {
+            db: db as unknown as Database,
+            kind: "postgres",
+            ping: (timeoutMs) => pingWithTimeout(db as unknown as Database, timeoutMs),
+            migrate: () => migratePostgres(db, { migrationsFolder }),
+            close: () => client.end({ timeout: 5 }),
+        };
+    }
+    if (config.dataDir && !config.dataDir.startsWith("memory://")) {
+        mkdirSync(config.dataDir, { recursive: true });
+    }
+    const client = new PGlite(config.dataDir);
+    const db = drizzlePglite({ client });
+    return {
+        db: db as unknown as Database,
+        kind: "pglite",
+        ping: (timeoutMs) => pingWithTimeout(db as unknown as Database, timeoutMs),
+        migrate: () => migratePglite(db, { migrationsFolder }),
+        close: () => client.close(),
+    };
+}
+
+async function pingWithTimeout(db: Database, timeoutMs = 2_000): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("database ping timed out")), timeoutMs);
+    });
+    try {
+        await Promise.race([db.execute(sql`select 1`), timeout]);
+    } finally {
+        clearTimeout(timer);
+    }
+}

@@ -1,0 +1,9 @@
+export { hexBytes } from "./columns";
+export {
+    type Database,
+    type DatabaseHandle,
+    type Executor,
+    openDatabase,
+    type Transaction,
+} from "./database";
+export { isDatabaseUnavailable } from "./unavailable";

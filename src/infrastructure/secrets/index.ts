@@ -1,0 +1,1 @@
+export { type DevSecrets, ephemeralSecrets, loadOrCreateDevSecrets } from "./dev-secrets";

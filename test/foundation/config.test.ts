@@ -1,0 +1,66 @@
+import { describe, expect, test } from "bun:test";
+import { ConfigError, loadConfig } from "../../src/infrastructure/config";
+
+describe("loadConfig", () => {
+    test("defaults start the service on embedded PGlite, port 3030, running locally", () => {
+        const config = loadConfig({});
+        expect(config.port).toBe(3030);
+        expect(config.database).toEqual({ kind: "pglite", dataDir: "./.data/pglite" });
+        expect(config.isRunningLocally).toBe(true);
+        expect(config.isRunningInProd).toBe(false);
+    });
+
+    test("DATABASE_URL selects PostgreSQL", () => {
+        const config = loadConfig({ DATABASE_URL: "postgres://u@db:5432/app" });
+        expect(config.database).toEqual({
+            kind: "postgres",
+            url: "postgres://u@db:5432/app",
+            poolSize: 10,
+        });
+    });
+
+    test("STAGE follows the seed: deployed stages are not local, prod and production are prod", () => {
+        expect(loadConfig({ STAGE: "dev" }).isRunningLocally).toBe(false);
+        expect(loadConfig({ STAGE: "staging" }).isRunningInProd).toBe(false);
+        expect(loadConfig({ STAGE: "whatever" }).isRunningLocally).toBe(true);
+        const prod = {
+            STAGE: "production",
+            DATABASE_URL: "postgres://u@db/app",
+            JWT_SECRET: "w".repeat(32),
+            JWT_SDK_SECRET: "s".repeat(32),
+            JWT_BUSINESS_SECRET: "b".repeat(32),
+        };
+        expect(loadConfig(prod).isRunningInProd).toBe(true);
+        expect(loadConfig({ ...prod, STAGE: "prod" }).isRunningLocally).toBe(false);
+    });
+
+    test.each([
+        [{ PORT: "http" }, "PORT"],
+        [{ PORT: "70000" }, "PORT"],
+        [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
+        [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+        [{ JWT_SECRET: "short" }, "JWT_SECRET"],
+        [{ LEGACY_WALLET_TOKENS: "yes" }, "LEGACY_WALLET_TOKENS"],
+        [{ STAGE: "prod" }, "JWT_SECRET"],
+    ])("an invalid environment %p names %s", (env, variable) => {
+        expect(() => loadConfig(env)).toThrow(ConfigError);
+        try {
+            loadConfig(env);
+        } catch (error) {
+            expect((error as ConfigError).variable).toBe(variable);
+            expect((error as Error).message).toContain(variable);
+        }
+    });
+});
+
+test("the process refuses to start on an invalid variable and names it", async () => {
+    const child = Bun.spawn([process.execPath, "src/index.ts"], {
+        env: { ...process.env, PORT: "not-a-port", DATABASE_URL: "" },
+        stdout: "pipe",
+        stderr: "pipe",
+    });
+    const exitCode = await child.exited;
+    const stderr = await new Response(child.stderr).text();
+    expect(exitCode).toBe(1);
+    expect(stderr).toContain("Invalid environment variable PORT");
+});

@@ -1,0 +1,51 @@
+import type { Elysia } from "elysia";
+import pino from "pino";
+import { type App, createApp } from "../../src/app";
+import { createInfrastructure, type Infrastructure } from "../../src/infrastructure";
+import { loadConfig } from "../../src/infrastructure/config";
+import { ephemeralSecrets } from "../../src/infrastructure/secrets";
+import { createTestDatabase } from "./test-database";
+
+export type TestApp = {
+    /** Base URL of the app listening on a free port, e.g. `http://127.0.0.1:41234`. */
+    url: string;
+    app: App;
+    infra: Infrastructure;
+    /** `fetch` against the app over real HTTP, with a path relative to `url`. */
+    request(path: string, init?: RequestInit): Promise<Response>;
+    stop(): Promise<void>;
+};
+
+export type TestAppOptions = {
+    env?: Record<string, string>;
+    extraRoutes?: (infra: Infrastructure) => Elysia;
+};
+
+/** Starts the real app in-process on its own database and a free port. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+    const database = await createTestDatabase();
+    const config = {
+        ...loadConfig({ STAGE: "test", CORS_ORIGINS: "http://localhost:3000", ...options.env }),
+        database: database.config,
+    };
+    const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+    const infra = await createInfrastructure(config, { logger, secrets: ephemeralSecrets() });
+    const app = createApp(infra, { extraRoutes: options.extraRoutes }).listen({
+        port: 0,
+        hostname: "127.0.0.1",
+    });
+    const url = `http://127.0.0.1:${app.server?.port}`;
+    return {
+        url,
+        app,
+        infra,
+        request: (path, init) => fetch(`${url}${path}`, init),
+        async stop() {
+            await app.stop(true);
+            await infra.close().catch(() => {});
+            await database.drop();
+        },
+    };
+}
+
+export const jsonHeaders = { "content-type": "application/json" };
