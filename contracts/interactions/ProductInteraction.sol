@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {ProductAdministratorRegistry} from "../products/ProductAdministratorRegistry.sol";
+import {ProductRoles} from "../products/ProductRoles.sol";
+import {PurchaseOracle} from "../oracle/PurchaseOracle.sol";
+import {IInteractionCampaign} from "./IInteractionCampaign.sol";
+import {InteractionTypes} from "./InteractionTypes.sol";
+
+interface ISessionRegistry {
+    function isSessionValid(address wallet) external view returns (bool);
+}
+
+/// @title ProductInteraction
+/// @notice A product's interaction contract. Anyone may submit a batch (the signatures are the
+/// authorization); each interaction must be EIP-712 signed by a wallet holding
+/// INTERACTION_MANAGER (or admin / ownership) on the product in the admin registry.
+/// Exactly-once: every interaction carries a unique id, consumed only when accepted. A bad item
+/// never reverts the batch: it is reported with `InteractionRejected(id, wallet, reason)` where
+/// `reason` is the selector of one of this contract's (or the oracle's) custom errors.
+contract ProductInteraction is EIP712 {
+    struct SignedInteraction {
+        bytes32 id;
+        address wallet;
+        bytes data;
+        bytes signature;
+    }
+
+    bytes32 public constant INTERACTION_TYPEHASH =
+        keccak256("Interaction(bytes32 id,uint256 productId,address wallet,bytes data)");
+    uint256 public constant MAX_CAMPAIGNS = 8;
+
+    uint256 public immutable productId;
+    ISessionRegistry public immutable sessions;
+    ProductAdministratorRegistry public immutable adminRegistry;
+    PurchaseOracle public immutable oracle;
+
+    mapping(bytes32 id => bool) public isHandled;
+    mapping(address referee => address referrer) public referrerOf;
+    mapping(uint256 purchaseId => bool) public isPurchaseProcessed;
+    address[] private _campaigns;
+
+    event InteractionHandled(
+        bytes32 indexed id,
+        uint256 indexed productId,
+        address indexed wallet,
+        bytes4 interactionType,
+        bytes data
+    );
+    event InteractionRejected(bytes32 indexed id, address indexed wallet, bytes4 reason);
+    event ReferralLinkCreated(address indexed wallet);
+    event UserReferred(address indexed referee, address indexed referrer);
+    event PurchaseCompleted(address indexed wallet, uint256 indexed purchaseId);
+    event CampaignAttached(address indexed campaign);
+    event CampaignDetached(address indexed campaign);
+    event CampaignFailed(address indexed campaign, bytes32 indexed interactionId);
+
+    // Rejection reasons (their selectors are emitted, they are never bubbled up from a batch).
+    error InteractionAlreadyHandled();
+    error MalformedInteraction();
+    error InvalidInteractionSignature();
+    error SignerNotAllowed();
+    error NoValidSession();
+    error AlreadyReferred();
+    error InvalidReferrer();
+    error InvalidPurchaseProof();
+    error PurchaseAlreadyProcessed();
+    error InteractionFailed();
+    // Call errors.
+    error OnlySelf();
+    error Unauthorized();
+    error TooManyCampaigns();
+    error CampaignNotAttached();
+
+    constructor(
+        uint256 productId_,
+        ISessionRegistry sessions_,
+        ProductAdministratorRegistry adminRegistry_,
+        PurchaseOracle oracle_
+    ) EIP712("ProductInteraction", "1") {
+        productId = productId_;
+        sessions = sessions_;
+        adminRegistry = adminRegistry_;
+        oracle = oracle_;
+    }
+
+    /// @return accepted how many interactions of the batch were accepted
+    function handleInteractions(SignedInteraction[] calldata interactions)
+        external
+        returns (uint256 accepted)
+    {
+        for (uint256 i = 0; i < interactions.length; i++) {
+            SignedInteraction calldata item = interactions[i];
+            bytes4 reason = _precheck(item);
+            if (reason == bytes4(0)) {
+                // A self-call so that a failing interaction (bad proof, malformed payload) rolls
+                // back alone instead of reverting the batch.
+                try this.executeInteraction(item.id, item.wallet, item.data) {
+                    accepted++;
+                    continue;
+                } catch (bytes memory err) {
+                    reason = err.length >= 4 ? bytes4(err) : InteractionFailed.selector;
+                }
+            }
+            emit InteractionRejected(item.id, item.wallet, reason);
+        }
+    }
+
+    /// @dev Only callable by this contract, from handleInteractions.
+    function executeInteraction(bytes32 id, address wallet, bytes calldata data) external {
+        if (msg.sender != address(this)) revert OnlySelf();
+        isHandled[id] = true;
+        bytes4 interactionType = bytes4(data[:4]);
+        if (interactionType == InteractionTypes.REFERRAL_REFERRED) {
+            address referrer = abi.decode(data[4:], (address));
+            if (referrer == address(0) || referrer == wallet) revert InvalidReferrer();
+            if (referrerOf[wallet] != address(0)) revert AlreadyReferred();
+            referrerOf[wallet] = referrer;
+            emit UserReferred(wallet, referrer);
+        } else if (interactionType == InteractionTypes.REFERRAL_CREATE_LINK) {
+            emit ReferralLinkCreated(wallet);
+        } else if (interactionType == InteractionTypes.PURCHASE_COMPLETED) {
+            (uint256 purchaseId, bytes32[] memory proof) = abi.decode(data[4:], (uint256, bytes32[]));
+            if (isPurchaseProcessed[purchaseId]) revert PurchaseAlreadyProcessed();
+            if (
+                !oracle.verifyPurchase(
+                    productId, purchaseId, InteractionTypes.PURCHASE_STATUS_COMPLETED, proof
+                )
+            ) revert InvalidPurchaseProof();
+            isPurchaseProcessed[purchaseId] = true;
+            emit PurchaseCompleted(wallet, purchaseId);
+        }
+        emit InteractionHandled(id, productId, wallet, interactionType, data);
+
+        for (uint256 i = 0; i < _campaigns.length; i++) {
+            try IInteractionCampaign(_campaigns[i]).onInteraction(wallet, interactionType, data) {}
+            catch {
+                emit CampaignFailed(_campaigns[i], id);
+            }
+        }
+    }
+
+    /// @notice EIP-712 digest the product signer signs for one interaction.
+    function interactionDigest(bytes32 id, address wallet, bytes calldata data)
+        public
+        view
+        returns (bytes32)
+    {
+        return _hashTypedDataV4(
+            keccak256(abi.encode(INTERACTION_TYPEHASH, id, productId, wallet, keccak256(data)))
+        );
+    }
+
+    function attachCampaign(address campaign) external {
+        _onlyCampaignManager();
+        if (_campaigns.length >= MAX_CAMPAIGNS) revert TooManyCampaigns();
+        _campaigns.push(campaign);
+        emit CampaignAttached(campaign);
+    }
+
+    function detachCampaign(address campaign) external {
+        _onlyCampaignManager();
+        uint256 n = _campaigns.length;
+        for (uint256 i = 0; i < n; i++) {
+            if (_campaigns[i] == campaign) {
+                _campaigns[i] = _campaigns[n - 1];
+                _campaigns.pop();
+                emit CampaignDetached(campaign);
+                return;
+            }
+        }
+        revert CampaignNotAttached();
+    }
+
+    function getCampaigns() external view returns (address[] memory) {
+        return _campaigns;
+    }
+
+    function _precheck(SignedInteraction calldata item) private view returns (bytes4) {
+        if (isHandled[item.id]) return InteractionAlreadyHandled.selector;
+        if (item.data.length < 4) return MalformedInteraction.selector;
+        (address signer, ECDSA.RecoverError err,) =
+            ECDSA.tryRecoverCalldata(interactionDigest(item.id, item.wallet, item.data), item.signature);
+        if (err != ECDSA.RecoverError.NoError) return InvalidInteractionSignature.selector;
+        if (!adminRegistry.hasAllRolesOrAdmin(productId, signer, ProductRoles.INTERACTION_MANAGER)) {
+            return SignerNotAllowed.selector;
+        }
+        if (!sessions.isSessionValid(item.wallet)) return NoValidSession.selector;
+        return bytes4(0);
+    }
+
+    function _onlyCampaignManager() private view {
+        if (!adminRegistry.hasAllRolesOrAdmin(productId, msg.sender, ProductRoles.CAMPAIGN_MANAGER)) {
+            revert Unauthorized();
+        }
+    }
+}

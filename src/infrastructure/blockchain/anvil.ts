@@ -1,0 +1,142 @@
+/**
+ * Local chain for dev and tests: spawns the anvil binary shipped by the npm package
+ * @foundry-rs/anvil-linux-amd64 on a free port and stops it with the process.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+
+export type AnvilOptions = {
+    /** Port to listen on; a free one is picked when omitted. */
+    port?: number;
+    chainId?: number;
+    /** Block time in seconds; automine (one block per transaction) when omitted. */
+    blockTime?: number;
+    /** Path of the anvil binary; defaults to the one of the npm package. */
+    binary?: string;
+    /** Max wait for the node to answer, in ms (default 10 000). */
+    startTimeoutMs?: number;
+    /** Extra command line arguments. */
+    args?: string[];
+};
+
+export type AnvilInstance = {
+    rpcUrl: string;
+    chainId: number;
+    port: number;
+    stop: () => Promise<void>;
+};
+
+export const ANVIL_DEFAULT_CHAIN_ID = 31337;
+/** anvil's first dev account (mnemonic "test test ... junk"), funded with 10 000 ETH. */
+export const ANVIL_DEFAULT_PRIVATE_KEY =
+    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
+
+export function anvilBinaryPath(): string {
+    const require = createRequire(import.meta.url);
+    const pkg = require.resolve("@foundry-rs/anvil-linux-amd64/package.json");
+    const binary = join(dirname(pkg), "bin", "anvil");
+    if (!existsSync(binary)) throw new Error(`anvil binary not found at ${binary}`);
+    return binary;
+}
+
+/** Asks the OS for a free port by binding port 0, then releases it for anvil. */
+export function findFreePort(): Promise<number> {
+    return new Promise((resolvePort, reject) => {
+        const server = createServer();
+        server.unref();
+        server.on("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const address = server.address();
+            const port = typeof address === "object" && address ? address.port : 0;
+            server.close(() => resolvePort(port));
+        });
+    });
+}
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Kill children synchronously on exit: an orphaned anvil would keep its port forever. */
+function installExitHook() {
+    if (exitHookInstalled) return;
+    exitHookInstalled = true;
+    process.on("exit", () => {
+        for (const child of running) child.kill("SIGKILL");
+    });
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        process.once(signal, () => {
+            for (const child of running) child.kill("SIGKILL");
+            process.exit(signal === "SIGINT" ? 130 : 143);
+        });
+    }
+}
+
+async function answersChainId(rpcUrl: string): Promise<boolean> {
+    try {
+        const res = await fetch(rpcUrl, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+        });
+        const body = (await res.json()) as { result?: string };
+        return typeof body.result === "string";
+    } catch {
+        return false;
+    }
+}
+
+export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilInstance> {
+    const chainId = options.chainId ?? ANVIL_DEFAULT_CHAIN_ID;
+    const port = options.port ?? (await findFreePort());
+    const args = [
+        "--port",
+        String(port),
+        "--host",
+        "127.0.0.1",
+        "--chain-id",
+        String(chainId),
+        "--silent",
+        ...(options.blockTime ? ["--block-time", String(options.blockTime)] : []),
+        ...(options.args ?? []),
+    ];
+    const child = spawn(options.binary ?? anvilBinaryPath(), args, {
+        stdio: ["ignore", "ignore", "pipe"],
+    });
+    installExitHook();
+    running.add(child);
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+        stderr = (stderr + chunk.toString()).slice(-2000);
+    });
+    let exited = false;
+    const exitedPromise = new Promise<void>((done) =>
+        child.once("exit", () => {
+            exited = true;
+            running.delete(child);
+            done();
+        }),
+    );
+
+    const rpcUrl = `http://127.0.0.1:${port}`;
+    const stop = async () => {
+        if (exited) return;
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
+        await exitedPromise;
+        clearTimeout(timer);
+    };
+
+    const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
+    while (!(await answersChainId(rpcUrl))) {
+        if (exited) throw new Error(`anvil exited before answering: ${stderr.trim()}`);
+        if (Date.now() > deadline) {
+            await stop();
+            throw new Error(`anvil did not answer on ${rpcUrl}: ${stderr.trim()}`);
+        }
+        await new Promise((r) => setTimeout(r, 25));
+    }
+    return { rpcUrl, chainId, port, stop };
+}

@@ -1,0 +1,71 @@
+/**
+ * Public surface of the chain layer. Takes plain options (no dependency on the app's config).
+ */
+
+export {
+    ANVIL_DEFAULT_CHAIN_ID,
+    ANVIL_DEFAULT_PRIVATE_KEY,
+    type AnvilInstance,
+    type AnvilOptions,
+    anvilBinaryPath,
+    findFreePort,
+    startAnvil,
+} from "./anvil";
+export { campaignBankAbi } from "./artifacts/CampaignBank";
+export { campaignBankFactoryAbi } from "./artifacts/CampaignBankFactory";
+export { productAdministratorRegistryAbi } from "./artifacts/ProductAdministratorRegistry";
+export { productInteractionAbi } from "./artifacts/ProductInteraction";
+export { productInteractionManagerAbi } from "./artifacts/ProductInteractionManager";
+export { productRegistryAbi } from "./artifacts/ProductRegistry";
+export { purchaseOracleAbi } from "./artifacts/PurchaseOracle";
+export { referralCampaignAbi, referralCampaignBytecode } from "./artifacts/ReferralCampaign";
+export { smartWalletAbi } from "./artifacts/SmartWallet";
+export { testStablecoinAbi } from "./artifacts/TestStablecoin";
+export { walletFactoryAbi } from "./artifacts/WalletFactory";
+export {
+    type ChainClientOptions,
+    type ChainClients,
+    chainFor,
+    createChainClients,
+    readChainId,
+} from "./client";
+export {
+    type Deployment,
+    deployContracts,
+    deploymentFromEnv,
+    isDeploymentLive,
+    type MintedProduct,
+    mintProduct,
+    PRODUCT_ROLES,
+    productIdOfDomain,
+    productNameToBytes32,
+    readDeployment,
+    type TokenKey,
+    writeDeployment,
+} from "./deploy";
+export {
+    decodeRejectionReason,
+    encodePurchaseCompleted,
+    encodeReferralCreateLink,
+    encodeReferralReferred,
+    INTERACTION_TYPE,
+    interactionTypeOf,
+} from "./interaction-data";
+export {
+    INTERACTION_EIP712_DOMAIN_NAME,
+    INTERACTION_EIP712_DOMAIN_VERSION,
+    type InteractionToSign,
+    interactionTypedData,
+    interactionTypedDataTypes,
+    newInteractionId,
+    signInteraction,
+} from "./interaction-signature";
+export {
+    type BackendSigners,
+    createBackendSigners,
+    derivePrivateKey,
+    productSignerLabel,
+    type SendContext,
+    SIGNER_LABELS,
+} from "./signers";
+export { credentialIdHash, ecdsaWalletAddress, webAuthnWalletAddress } from "./wallet-address";

@@ -1,0 +1,64 @@
+/**
+ * EIP-712 signature of one interaction by the product's derived signer, exactly as
+ * ProductInteraction.sol checks it:
+ *   domain  { name: "ProductInteraction", version: "1", chainId, verifyingContract: the
+ *             product's interaction contract }
+ *   Interaction(bytes32 id,uint256 productId,address wallet,bytes data)
+ * `id` is the backend's unique interaction id (exactly-once on-chain), `data` the full
+ * interaction payload (4-byte type + arguments).
+ */
+import { type Address, bytesToHex, type Hex } from "viem";
+import type { BackendSigners } from "./signers";
+
+export const INTERACTION_EIP712_DOMAIN_NAME = "ProductInteraction";
+export const INTERACTION_EIP712_DOMAIN_VERSION = "1";
+
+export const interactionTypedDataTypes = {
+    Interaction: [
+        { name: "id", type: "bytes32" },
+        { name: "productId", type: "uint256" },
+        { name: "wallet", type: "address" },
+        { name: "data", type: "bytes" },
+    ],
+} as const;
+
+export type InteractionToSign = {
+    id: Hex;
+    productId: bigint;
+    wallet: Address;
+    data: Hex;
+};
+
+export function interactionTypedData(params: {
+    chainId: number;
+    interactionContract: Address;
+    interaction: InteractionToSign;
+}) {
+    return {
+        domain: {
+            name: INTERACTION_EIP712_DOMAIN_NAME,
+            version: INTERACTION_EIP712_DOMAIN_VERSION,
+            chainId: params.chainId,
+            verifyingContract: params.interactionContract,
+        },
+        types: interactionTypedDataTypes,
+        primaryType: "Interaction",
+        message: params.interaction,
+    } as const;
+}
+
+/** Signs with the product's derived signer (label = productSignerLabel(productId)). */
+export function signInteraction(params: {
+    signers: BackendSigners;
+    chainId: number;
+    interactionContract: Address;
+    interaction: InteractionToSign;
+}): Promise<Hex> {
+    const account = params.signers.productAccount(params.interaction.productId);
+    return account.signTypedData(interactionTypedData(params));
+}
+
+/** A fresh random interaction id (32 bytes). */
+export function newInteractionId(): Hex {
+    return bytesToHex(crypto.getRandomValues(new Uint8Array(32)));
+}
