@@ -1,4 +1,4 @@
-import { Elysia } from "elysia";
+import { type AnyElysia, Elysia } from "elysia";
 import packageJson from "../package.json";
 import { businessApi } from "./api/business";
 import { commonApi } from "./api/common";
@@ -7,6 +7,7 @@ import { extApi } from "./api/ext";
 import { healthRoutes } from "./api/health";
 import { legacyRoutes } from "./api/legacy";
 import { walletApi } from "./api/wallet";
+import type { Domains } from "./domains";
 import type { Infrastructure } from "./infrastructure";
 import {
     cors,
@@ -18,12 +19,12 @@ import {
 
 export type CreateAppOptions = {
     /** Extra routes mounted before the legacy catch-all (tests use it for placeholders). */
-    extraRoutes?: (infra: Infrastructure) => Elysia;
+    extraRoutes?: (infra: Infrastructure) => AnyElysia;
 };
 
 /** Composes the API in the seed's order: logger, CORS, health, common, business, wallet, ext, legacy. */
-export function createApp(infra: Infrastructure, options: CreateAppOptions = {}) {
-    const deps: ApiDependencies = { infra, sessionMacros: sessionMacros(infra.tokens) };
+export function createApp(infra: Infrastructure, domains: Domains, options: CreateAppOptions = {}) {
+    const deps: ApiDependencies = { infra, domains, sessionMacros: sessionMacros(infra.tokens) };
     const routes = new Elysia({
         aot: true,
         // Pairing sockets may wait minutes for a phone: keep idle WebSockets for 5 minutes.

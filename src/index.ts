@@ -1,10 +1,13 @@
 import { createApp } from "./app";
+import { createDomains } from "./domains";
 import { createInfrastructure } from "./infrastructure";
 import { ConfigError, loadConfig } from "./infrastructure/config";
+import { JobScheduler } from "./jobs";
 
 /**
  * Start-up: config -> infrastructure (database + migrations) -> app -> listen.
- * SIGTERM/SIGINT: stop accepting, let in-flight requests finish (bounded), close the database.
+ * SIGTERM/SIGINT: stop accepting, let in-flight requests finish (bounded), stop the jobs, close
+ * the database.
  */
 async function main() {
     let config: ReturnType<typeof loadConfig>;
@@ -18,7 +21,10 @@ async function main() {
         throw error;
     }
     const infra = await createInfrastructure(config);
-    const app = createApp(infra).listen({ port: config.port, hostname: "0.0.0.0" });
+    const jobs = new JobScheduler(infra.database, infra.logger);
+    const domains = createDomains(infra, jobs);
+    const app = createApp(infra, domains).listen({ port: config.port, hostname: "0.0.0.0" });
+    jobs.start();
     infra.logger.info(
         { port: config.port, database: infra.database.kind, stage: config.stage ?? "local" },
         "listening",
@@ -39,6 +45,7 @@ async function main() {
         } finally {
             clearTimeout(forced);
         }
+        await jobs.stop();
         await infra.close();
         infra.logger.info("stopped");
         process.exit(0);

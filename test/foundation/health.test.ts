@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { readJson, startTestApp, type TestApp } from "../support/test-app";
 
 let server: TestApp;
 
@@ -11,7 +11,7 @@ afterAll(() => server.stop());
 test("/health answers 200 with the seed's shape while the database answers", async () => {
     const response = await server.request("/health");
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
+    expect(await readJson(response)).toEqual({
         status: "ok",
         hostname: "instance-a",
         stage: "staging",
@@ -22,7 +22,7 @@ test("/health answers 503 naming the database once it is unreachable", async () 
     await server.infra.database.close();
     const response = await server.request("/health");
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({
+    expect(await readJson(response)).toEqual({
         status: "error",
         failed: ["database"],
         hostname: "instance-a",

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Elysia, t } from "elysia";
-import { jsonHeaders, startTestApp, type TestApp } from "../support/test-app";
+import { jsonHeaders, readJson, startTestApp, type TestApp } from "../support/test-app";
 
 let server: TestApp;
 
@@ -41,7 +41,7 @@ describe("error model", () => {
         });
         expect(response.status).toBe(422);
         expect(response.headers.get("content-type")).toContain("application/json");
-        const body = await response.json();
+        const body = await readJson(response);
         expect(body).toMatchObject({ error: "validation", on: "body", property: "/quantity" });
         expect(body.message).toContain("/quantity");
     });
@@ -53,7 +53,7 @@ describe("error model", () => {
             body: JSON.stringify({ quantity: 2 }),
         });
         expect(response.status).toBe(422);
-        expect((await response.json()).property).toBe("/name");
+        expect((await readJson(response)).property).toBe("/name");
     });
 
     test("malformed JSON gives 400 JSON", async () => {
@@ -63,7 +63,7 @@ describe("error model", () => {
             body: '{"name": "shoes",',
         });
         expect(response.status).toBe(400);
-        expect(await response.json()).toEqual({
+        expect(await readJson(response)).toEqual({
             error: "malformed_body",
             message: "The request body is not valid JSON",
         });
@@ -85,13 +85,13 @@ describe("error model", () => {
     test("an unknown path gives 404 JSON", async () => {
         const response = await server.request("/definitely/not/here");
         expect(response.status).toBe(404);
-        expect(await response.json()).toEqual({ error: "not_found", message: "Not found" });
+        expect(await readJson(response)).toEqual({ error: "not_found", message: "Not found" });
     });
 
     test("a known path with the wrong method gives 404 JSON", async () => {
         const response = await server.request("/test/orders");
         expect(response.status).toBe(404);
-        expect((await response.json()).error).toBe("not_found");
+        expect((await readJson(response)).error).toBe("not_found");
     });
 
     test("every response carries a request id, and a sane incoming one is kept", async () => {
@@ -154,7 +154,7 @@ describe("legacy paths", () => {
             body: JSON.stringify({ id: "order-1" }),
         });
         expect(response.status).toBe(200);
-        expect(await response.json()).toEqual({
+        expect(await readJson(response)).toEqual({
             reached: "ext",
             productId,
             query: { source: "legacy" },
@@ -172,7 +172,7 @@ describe("legacy paths", () => {
 
 describe("OpenAPI", () => {
     test("the document is served as JSON and the UI from our own assets", async () => {
-        const document = await (await server.request("/openapi/json")).json();
+        const document = await readJson(await server.request("/openapi/json"));
         expect(document.openapi).toMatch(/^3\./);
         expect(document.paths["/health"]).toBeDefined();
         expect(document.components.securitySchemes.walletAuth.name).toBe("x-wallet-auth");

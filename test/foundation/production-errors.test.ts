@@ -1,4 +1,5 @@
 import { expect, test } from "bun:test";
+import { readJson } from "../support/test-app";
 
 // Elysia strips validation details when NODE_ENV=production; we render 422s ourselves so clients
 // still learn which field is wrong.
@@ -18,7 +19,7 @@ test("with NODE_ENV=production a bad body still gives 422 JSON naming the field"
             body: JSON.stringify({ name: "", quantity: 1 }),
         });
         expect(response.status).toBe(422);
-        const body = await response.json();
+        const body = await readJson(response);
         expect(body).toMatchObject({ error: "validation", on: "body", property: "/name" });
     } finally {
         child.kill("SIGTERM");

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Elysia } from "elysia";
 import { SignJWT } from "jose";
 import { sessionMacros } from "../../src/infrastructure/http";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { readJson, startTestApp, type TestApp } from "../support/test-app";
 
 let server: TestApp;
 const wallet = "0x1111111111111111111111111111111111111111";
@@ -66,7 +66,10 @@ describe.each(Object.keys(kinds))("%s JWT", (name) => {
     const kind = () => kinds[name] as Kind;
     const expectUnauthorized = async (response: Response) => {
         expect(response.status).toBe(401);
-        expect(await response.json()).toEqual({ error: "unauthorized", message: "Unauthorized" });
+        expect(await readJson(response)).toEqual({
+            error: "unauthorized",
+            message: "Unauthorized",
+        });
     };
 
     test("missing", async () => {
@@ -191,11 +194,11 @@ describe("issued tokens", () => {
     });
 
     test("the optional business session resolves to null instead of rejecting", async () => {
-        expect(await (await get("/test/business-optional")).json()).toEqual({ wallet: null });
+        expect(await readJson(await get("/test/business-optional"))).toEqual({ wallet: null });
         const business = await server.infra.tokens.signBusiness(wallet);
         const response = await get("/test/business-optional", {
             "x-business-auth": business.token,
         });
-        expect(await response.json()).toEqual({ wallet });
+        expect(await readJson(response)).toEqual({ wallet });
     });
 });

@@ -1,9 +1,11 @@
-import type { Elysia } from "elysia";
+import type { AnyElysia } from "elysia";
 import pino from "pino";
 import { type App, createApp } from "../../src/app";
+import { createDomains, type Domains } from "../../src/domains";
 import { createInfrastructure, type Infrastructure } from "../../src/infrastructure";
 import { loadConfig } from "../../src/infrastructure/config";
 import { ephemeralSecrets } from "../../src/infrastructure/secrets";
+import { JobScheduler } from "../../src/jobs";
 import { createTestDatabase } from "./test-database";
 
 export type TestApp = {
@@ -11,6 +13,9 @@ export type TestApp = {
     url: string;
     app: App;
     infra: Infrastructure;
+    domains: Domains;
+    /** Jobs are registered but not scheduled: tests run them with `job.runNow()`. */
+    jobs: JobScheduler;
     /** `fetch` against the app over real HTTP, with a path relative to `url`. */
     request(path: string, init?: RequestInit): Promise<Response>;
     stop(): Promise<void>;
@@ -18,7 +23,7 @@ export type TestApp = {
 
 export type TestAppOptions = {
     env?: Record<string, string>;
-    extraRoutes?: (infra: Infrastructure) => Elysia;
+    extraRoutes?: (infra: Infrastructure) => AnyElysia;
 };
 
 /** Starts the real app in-process on its own database and a free port. */
@@ -30,7 +35,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     };
     const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
     const infra = await createInfrastructure(config, { logger, secrets: ephemeralSecrets() });
-    const app = createApp(infra, { extraRoutes: options.extraRoutes }).listen({
+    const jobs = new JobScheduler(infra.database, infra.logger);
+    const domains = createDomains(infra, jobs);
+    const app = createApp(infra, domains, { extraRoutes: options.extraRoutes }).listen({
         port: 0,
         hostname: "127.0.0.1",
     });
@@ -39,9 +46,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         url,
         app,
         infra,
+        domains,
+        jobs,
         request: (path, init) => fetch(`${url}${path}`, init),
         async stop() {
             await app.stop(true);
+            await jobs.stop();
             await infra.close().catch(() => {});
             await database.drop();
         },
@@ -49,3 +59,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 }
 
 export const jsonHeaders = { "content-type": "application/json" };
+
+/** The parsed JSON body of a response, for assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: tests assert on arbitrary JSON shapes
+export const readJson = (response: Response): Promise<any> => response.json() as Promise<any>;

@@ -21,6 +21,12 @@ export type DatabaseHandle = {
     /** Resolves when the database answers a trivial query within `timeoutMs`. */
     ping(timeoutMs?: number): Promise<void>;
     migrate(): Promise<void>;
+    /**
+     * Runs `task` only if this process obtains the PostgreSQL advisory lock `key` (held on a
+     * dedicated connection for the task's duration); returns false without running it otherwise.
+     * PGlite is one in-process session, so there the caller's in-process exclusion is enough.
+     */
+    withAdvisoryLock(key: bigint, task: () => Promise<void>): Promise<boolean>;
     close(): Promise<void>;
 };
 
@@ -41,6 +47,22 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
             kind: "postgres",
             ping: (timeoutMs) => pingWithTimeout(db as unknown as Database, timeoutMs),
             migrate: () => migratePostgres(db, { migrationsFolder }),
+            async withAdvisoryLock(key, task) {
+                const connection = await client.reserve();
+                try {
+                    const [row] = await connection<{ locked: boolean }[]>`
+                        select pg_try_advisory_lock(${key.toString()}::bigint) as locked`;
+                    if (!row?.locked) return false;
+                    try {
+                        await task();
+                    } finally {
+                        await connection`select pg_advisory_unlock(${key.toString()}::bigint)`;
+                    }
+                    return true;
+                } finally {
+                    connection.release();
+                }
+            },
             close: () => client.end({ timeout: 5 }),
         };
     }
@@ -54,6 +76,10 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
         kind: "pglite",
         ping: (timeoutMs) => pingWithTimeout(db as unknown as Database, timeoutMs),
         migrate: () => migratePglite(db, { migrationsFolder }),
+        async withAdvisoryLock(_key, task) {
+            await task();
+            return true;
+        },
         close: () => client.close(),
     };
 }

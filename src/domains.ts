@@ -1,0 +1,13 @@
+import type { Infrastructure } from "./infrastructure";
+import type { JobScheduler } from "./jobs";
+
+/**
+ * The composition root of the domains: each domain is wired by its own `create<Name>Domain`
+ * (its `context.ts`), in dependency order, and receives other domains only through their
+ * public `index.ts`.
+ */
+export function createDomains(_infra: Infrastructure, _jobs: JobScheduler) {
+    return {};
+}
+
+export type Domains = ReturnType<typeof createDomains>;

@@ -1,0 +1,1 @@
+export { type Job, type JobDefinition, JobScheduler } from "./scheduler";
