@@ -11,8 +11,8 @@ import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 /// @title SmartWallet
 /// @notice A minimal smart wallet owned either by an ECDSA key or by a passkey (P-256 public key).
 /// It validates signatures on-chain (ERC-1271) and executes calls authorised by its owner.
-/// Passkey signatures are `abi.encode(WebAuthn.WebAuthnAuth)` over the challenge = the 32-byte
-/// hash; user verification (UV) is not required, user presence (UP) is.
+/// Passkey signatures are the WebAuthnAuth fields abi-encoded flat (see WebAuthn.tryDecodeAuth)
+/// with the 32-byte hash as challenge; user presence (UP) is required, user verification (UV) not.
 contract SmartWallet is IERC1271, EIP712 {
     bytes32 public constant EXECUTE_TYPEHASH =
         keccak256("Execute(address to,uint256 value,bytes data,uint256 nonce,uint256 deadline)");

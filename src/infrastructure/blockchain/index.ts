@@ -69,3 +69,4 @@ export {
     SIGNER_LABELS,
 } from "./signers";
 export { credentialIdHash, ecdsaWalletAddress, webAuthnWalletAddress } from "./wallet-address";
+export { encodeWebAuthnSignature } from "./webauthn-signature";
