@@ -30,7 +30,13 @@ contract ProductInteraction is EIP712 {
 
     bytes32 public constant INTERACTION_TYPEHASH =
         keccak256("Interaction(bytes32 id,uint256 productId,address wallet,bytes data)");
-    uint256 public constant MAX_CAMPAIGNS = 8;
+    uint256 public constant MAX_CAMPAIGNS = 4;
+    /// @dev Gas given to each interaction and to each campaign call. Fixed amounts make an item's
+    /// outcome independent of the transaction's gas limit: without them, eth_estimateGas finds a
+    /// limit at which an item (or a campaign) silently runs out of gas inside its try/catch
+    /// and the batch "succeeds" with items rejected.
+    uint256 public constant INTERACTION_GAS = 1_000_000;
+    uint256 public constant CAMPAIGN_GAS = 180_000;
 
     uint256 public immutable productId;
     ISessionRegistry public immutable sessions;
@@ -70,6 +76,7 @@ contract ProductInteraction is EIP712 {
     error InteractionFailed();
     // Call errors.
     error OnlySelf();
+    error InsufficientGasForBatch();
     error Unauthorized();
     error TooManyCampaigns();
     error CampaignNotAttached();
@@ -97,7 +104,11 @@ contract ProductInteraction is EIP712 {
             if (reason == bytes4(0)) {
                 // A self-call so that a failing interaction (bad proof, malformed payload) rolls
                 // back alone instead of reverting the batch.
-                try this.executeInteraction(item.id, item.wallet, item.data) {
+                // Revert the whole batch (never a single item) when gas is short, see INTERACTION_GAS.
+                if (gasleft() < INTERACTION_GAS + INTERACTION_GAS / 63 + 20_000) {
+                    revert InsufficientGasForBatch();
+                }
+                try this.executeInteraction{gas: INTERACTION_GAS}(item.id, item.wallet, item.data) {
                     accepted++;
                     continue;
                 } catch (bytes memory err) {
@@ -135,7 +146,9 @@ contract ProductInteraction is EIP712 {
         emit InteractionHandled(id, productId, wallet, interactionType, data);
 
         for (uint256 i = 0; i < _campaigns.length; i++) {
-            try IInteractionCampaign(_campaigns[i]).onInteraction(wallet, interactionType, data) {}
+            try IInteractionCampaign(_campaigns[i]).onInteraction{gas: CAMPAIGN_GAS}(
+                wallet, interactionType, data
+            ) {}
             catch {
                 emit CampaignFailed(_campaigns[i], id);
             }

@@ -37,7 +37,7 @@ export async function write<
     },
 ): Promise<TransactionReceipt> {
     const { request } = await clients.publicClient.simulateContract({
-        ...(call as never),
+        ...(call as object),
         account,
     });
     const hash = await clients.walletClient(account).writeContract(request as never);
