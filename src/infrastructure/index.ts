@@ -1,3 +1,4 @@
+import { type Chain, connectChain, ProductRolesReader } from "./chain";
 import type { AppConfig } from "./config";
 import { createLogger, type Logger } from "./logger";
 import { type DatabaseHandle, openDatabase } from "./persistence";
@@ -11,6 +12,10 @@ export type Infrastructure = {
     database: DatabaseHandle;
     tokens: TokenService;
     secrets: DevSecrets;
+    /** Our contracts on the configured chain (a local anvil in development and tests). */
+    chain: Chain;
+    /** On-chain product roles (owner + bitmask), cached 60 s. */
+    productRoles: ProductRolesReader;
     /** Closes what this object opened, in reverse order of creation. */
     close(): Promise<void>;
 };
@@ -19,6 +24,10 @@ export type InfrastructureOverrides = {
     logger?: Logger;
     /** Secrets to use instead of env / `.data/secrets.json` (tests pass ephemeral ones). */
     secrets?: DevSecrets;
+    /** Tests: a fresh anvil whose state and deployment are not persisted. */
+    ephemeralChain?: boolean;
+    /** Environment for the contract address variables (defaults to process.env). */
+    env?: Record<string, string | undefined>;
 };
 
 export async function createInfrastructure(
@@ -30,6 +39,18 @@ export async function createInfrastructure(
     const database = await openDatabase(config.database);
     try {
         await database.migrate();
+    } catch (error) {
+        await database.close().catch(() => {});
+        throw error;
+    }
+    let chain: Chain;
+    try {
+        chain = await connectChain(config, {
+            masterKey: secrets.masterKey,
+            env: overrides.env ?? process.env,
+            logger,
+            ephemeral: overrides.ephemeralChain,
+        });
     } catch (error) {
         await database.close().catch(() => {});
         throw error;
@@ -50,7 +71,12 @@ export async function createInfrastructure(
         database,
         tokens,
         secrets,
-        close: () => database.close(),
+        chain,
+        productRoles: new ProductRolesReader(chain.clients, chain.deployment),
+        close: async () => {
+            await chain.close();
+            await database.close();
+        },
     };
 }
 
@@ -66,5 +92,6 @@ function resolveSecrets(config: AppConfig, provided: DevSecrets | undefined): De
         jwtWallet: config.jwt.walletSecret ?? base.jwtWallet,
         jwtSdk: config.jwt.sdkSecret ?? base.jwtSdk,
         jwtBusiness: config.jwt.businessSecret ?? base.jwtBusiness,
+        masterKey: config.chain.masterKey ?? base.masterKey,
     };
 }

@@ -10,6 +10,11 @@ describe("loadConfig", () => {
         expect(config.isRunningInProd).toBe(false);
     });
 
+    test("the seed's MASTER_KEY_SECRET JSON is accepted", () => {
+        const config = loadConfig({ MASTER_KEY_SECRET: '{"masterPrivateKey":"abcd"}' });
+        expect(config.chain.masterKey).toBe("0xabcd");
+    });
+
     test("DATABASE_URL selects PostgreSQL", () => {
         const config = loadConfig({ DATABASE_URL: "postgres://u@db:5432/app" });
         expect(config.database).toEqual({
@@ -29,6 +34,8 @@ describe("loadConfig", () => {
             JWT_SECRET: "w".repeat(32),
             JWT_SDK_SECRET: "s".repeat(32),
             JWT_BUSINESS_SECRET: "b".repeat(32),
+            RPC_URL: "https://rpc.example",
+            MASTER_KEY: `0x${"11".repeat(32)}`,
         };
         expect(loadConfig(prod).isRunningInProd).toBe(true);
         expect(loadConfig({ ...prod, STAGE: "prod" }).isRunningLocally).toBe(false);
@@ -42,6 +49,9 @@ describe("loadConfig", () => {
         [{ JWT_SECRET: "short" }, "JWT_SECRET"],
         [{ LEGACY_WALLET_TOKENS: "yes" }, "LEGACY_WALLET_TOKENS"],
         [{ STAGE: "prod" }, "JWT_SECRET"],
+        [{ RPC_URL: "ftp://node" }, "RPC_URL"],
+        [{ MASTER_KEY: "0x1234" }, "MASTER_KEY"],
+        [{ MASTER_KEY_SECRET: '{"masterPrivateKey": 12}' }, "MASTER_KEY_SECRET"],
     ])("an invalid environment %p names %s", (env, variable) => {
         expect(() => loadConfig(env)).toThrow(ConfigError);
         try {

@@ -34,7 +34,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         database: database.config,
     };
     const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
-    const infra = await createInfrastructure(config, { logger, secrets: ephemeralSecrets() });
+    const infra = await createInfrastructure(config, {
+        logger,
+        secrets: ephemeralSecrets(),
+        ephemeralChain: true,
+        env: {},
+    });
     const jobs = new JobScheduler(infra.database, infra.logger);
     const domains = createDomains(infra, jobs);
     const app = createApp(infra, domains, { extraRoutes: options.extraRoutes }).listen({

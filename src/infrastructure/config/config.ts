@@ -31,6 +31,18 @@ export type AppConfig = StageFlags & {
     };
     corsOrigins: string[];
     shutdownTimeoutMs: number;
+    /** Relying-party ids and origins accepted in WebAuthn registrations and assertions. */
+    webauthn: { rpIds: string[]; origins: string[] };
+    /** Where WebAuthn authenticators live: our PostgreSQL (default) or the seed's MongoDB. */
+    authenticatorStore: { kind: "postgres" } | { kind: "mongo"; url: string };
+    chain: {
+        /** Absent: a local anvil is started (development and tests). */
+        rpcUrl: string | undefined;
+        deploymentFile: string | undefined;
+        confirmations: number;
+        /** Hex master key of the derived backend signers, when given by env. */
+        masterKey: `0x${string}` | undefined;
+    };
 };
 
 /** Origins of the wallet, the merchant dashboard and local development. */
@@ -77,6 +89,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         if (!raw.DATABASE_URL) {
             throw new ConfigError("DATABASE_URL", "is required when STAGE is production");
         }
+        if (!raw.RPC_URL) throw new ConfigError("RPC_URL", "is required when STAGE is production");
+        if (!raw.MASTER_KEY && !raw.MASTER_KEY_SECRET) {
+            throw new ConfigError("MASTER_KEY", "is required when STAGE is production");
+        }
     }
 
     return {
@@ -99,6 +115,23 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
                   .filter(Boolean)
             : defaultCorsOrigins,
         shutdownTimeoutMs: Number(raw.SHUTDOWN_TIMEOUT_MS ?? 10_000),
+        webauthn: {
+            rpIds: raw.WEBAUTHN_RP_IDS
+                ? splitList(raw.WEBAUTHN_RP_IDS)
+                : defaultWebAuthnRelyingParty(flags).rpIds,
+            origins: raw.WEBAUTHN_ORIGINS
+                ? splitList(raw.WEBAUTHN_ORIGINS)
+                : defaultWebAuthnRelyingParty(flags).origins,
+        },
+        authenticatorStore: authenticatorStoreOf(raw),
+        chain: {
+            rpcUrl: raw.RPC_URL,
+            deploymentFile: raw.DEPLOYMENT_FILE,
+            confirmations: Number(raw.CHAIN_CONFIRMATIONS ?? 1),
+            masterKey: raw.MASTER_KEY
+                ? (raw.MASTER_KEY as `0x${string}`)
+                : masterKeyFromSeedSecret(raw.MASTER_KEY_SECRET),
+        },
     };
 }
 
@@ -110,6 +143,54 @@ function pickKnownVariables(env: Record<string, string | undefined>): RawEnv {
         if (value !== undefined && value !== "") raw[key] = value;
     }
     return raw as RawEnv;
+}
+
+/** The seed's `MASTER_KEY_SECRET` is JSON `{"masterPrivateKey": "<hex without 0x>"}`. */
+function masterKeyFromSeedSecret(secret: string | undefined): `0x${string}` | undefined {
+    if (!secret) return undefined;
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(secret);
+    } catch {
+        throw new ConfigError("MASTER_KEY_SECRET", "is not valid JSON");
+    }
+    const key = (parsed as { masterPrivateKey?: unknown }).masterPrivateKey;
+    if (typeof key !== "string" || !/^(0x)?[0-9a-fA-F]+$/.test(key)) {
+        throw new ConfigError("MASTER_KEY_SECRET", "masterPrivateKey must be a hex string");
+    }
+    return (key.startsWith("0x") ? key : `0x${key}`) as `0x${string}`;
+}
+
+/** The seed's relying-party settings per stage (its Android APK origin is added by env). */
+function defaultWebAuthnRelyingParty(flags: StageFlags): { rpIds: string[]; origins: string[] } {
+    if (flags.isRunningInProd) {
+        return { rpIds: ["frak.id"], origins: ["https://wallet.frak.id", "tauri://localhost"] };
+    }
+    if (!flags.isRunningLocally) {
+        return {
+            rpIds: ["wallet-dev.frak.id"],
+            origins: ["https://wallet-dev.frak.id", "tauri://localhost"],
+        };
+    }
+    return {
+        rpIds: ["localhost", "wallet-dev.frak.id"],
+        origins: ["http://localhost:*", "https://localhost:*", "tauri://localhost"],
+    };
+}
+
+function authenticatorStoreOf(raw: RawEnv): AppConfig["authenticatorStore"] {
+    if (raw.AUTHENTICATOR_STORE !== "mongo") return { kind: "postgres" };
+    if (!raw.MONGODB_URL) {
+        throw new ConfigError("MONGODB_URL", "is required when AUTHENTICATOR_STORE is mongo");
+    }
+    return { kind: "mongo", url: raw.MONGODB_URL };
+}
+
+function splitList(value: string): string[] {
+    return value
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean);
 }
 
 function isTrue(value: string | undefined): boolean {

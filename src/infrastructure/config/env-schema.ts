@@ -30,6 +30,22 @@ export const envSchema = T.Object({
     LEGACY_WALLET_TOKENS: T.Optional(boolean("Accept seed-era wallet JWTs without exp/jti")),
     CORS_ORIGINS: T.Optional(T.String({ description: "Comma separated allowed origins" })),
     SHUTDOWN_TIMEOUT_MS: T.Optional(integer("Grace period for in-flight requests")),
+    WEBAUTHN_RP_IDS: T.Optional(
+        T.String({ minLength: 1, description: "Comma separated WebAuthn relying-party ids" }),
+    ),
+    WEBAUTHN_ORIGINS: T.Optional(
+        T.String({
+            minLength: 1,
+            description: "Comma separated WebAuthn origins; a `:*` port matches any port",
+        }),
+    ),
+    AUTHENTICATOR_STORE: T.Optional(T.Union([T.Literal("postgres"), T.Literal("mongo")])),
+    MONGODB_URL: T.Optional(T.String({ pattern: "^mongodb(\\+srv)?://" })),
+    RPC_URL: T.Optional(T.String({ pattern: "^(https?|wss?)://" })),
+    DEPLOYMENT_FILE: T.Optional(T.String({ minLength: 1 })),
+    CHAIN_CONFIRMATIONS: T.Optional(integer("Blocks to wait on top of a receipt")),
+    MASTER_KEY: T.Optional(T.String({ pattern: "^0x[0-9a-fA-F]{64}$" })),
+    MASTER_KEY_SECRET: T.Optional(T.String({ pattern: '^\\s*\\{.*"masterPrivateKey"' })),
 });
 
 export type RawEnv = Static<typeof envSchema>;
