@@ -36,10 +36,11 @@ export async function write<
         args: ContractFunctionArgs<abi, "nonpayable" | "payable", functionName>;
     },
 ): Promise<TransactionReceipt> {
+    // The generic call is checked at the call site; viem's overloads cannot follow it here.
     const { request } = await clients.publicClient.simulateContract({
-        ...(call as object),
+        ...call,
         account,
-    });
+    } as never);
     const hash = await clients.walletClient(account).writeContract(request as never);
     return clients.waitForReceipt(hash);
 }

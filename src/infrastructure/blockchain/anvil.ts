@@ -67,9 +67,11 @@ function installExitHook() {
         for (const child of running) child.kill("SIGKILL");
     });
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
-        process.once(signal, () => {
+        process.on(signal, () => {
             for (const child of running) child.kill("SIGKILL");
-            process.exit(signal === "SIGINT" ? 130 : 143);
+            // Keep the default "die on signal" only when nobody else (e.g. the app's graceful
+            // shutdown) listens for it.
+            if (process.listenerCount(signal) === 1) process.exit(signal === "SIGINT" ? 130 : 143);
         });
     }
 }
