@@ -1,3 +1,4 @@
+import { createInteractionsDomain } from "./domain/interactions";
 import type { Infrastructure } from "./infrastructure";
 import type { JobScheduler } from "./jobs";
 
@@ -6,8 +7,9 @@ import type { JobScheduler } from "./jobs";
  * (its `context.ts`), in dependency order, and receives other domains only through their
  * public `index.ts`.
  */
-export function createDomains(_infra: Infrastructure, _jobs: JobScheduler) {
-    return {};
+export function createDomains(infra: Infrastructure, jobs: JobScheduler) {
+    const interactions = createInteractionsDomain(infra, jobs);
+    return { interactions };
 }
 
 export type Domains = ReturnType<typeof createDomains>;

@@ -1,0 +1,176 @@
+import {
+    bigint,
+    boolean,
+    index,
+    integer,
+    pgEnum,
+    pgTable,
+    serial,
+    timestamp,
+    unique,
+    uuid,
+    varchar,
+} from "drizzle-orm/pg-core";
+import { hexBytes } from "../../../infrastructure/persistence/columns";
+
+/**
+ * The pipeline's states (data-and-algorithms.md §4.2, with the seed's `succeeded` named
+ * `simulated` and one extra state, `executing`: the row belongs to a batch whose intent is
+ * recorded and whose on-chain outcome is not yet known).
+ */
+export const interactionStatusEnum = pgEnum("interactions_status", [
+    "pending",
+    "no_session",
+    "failed",
+    "simulated",
+    "executing",
+    "execution_failed",
+]);
+
+export const interactionArchiveReasonEnum = pgEnum("interactions_archive_reason", [
+    "max_retries",
+    "expired",
+    "manual",
+]);
+
+export const backendTrackerSourceEnum = pgEnum("backend_interactions_tracker_source", ["custom"]);
+
+export const interactionBatchStatusEnum = pgEnum("interaction_batch_status", [
+    "sending",
+    "completed",
+]);
+
+/** Interactions waiting for simulation / execution. */
+export const interactionsPendingTable = pgTable(
+    "interactions_pending",
+    {
+        id: serial("id").primaryKey(),
+        /** The on-chain id (32 bytes): ProductInteraction consumes it once, so never pushed twice. */
+        interactionId: hexBytes("interaction_id").notNull().unique(),
+        wallet: hexBytes("wallet").notNull(),
+        /** 32-byte, lower-case product id. */
+        productId: hexBytes("product_id").notNull(),
+        typeDenominator: hexBytes("type_denominator").notNull(),
+        /** The interaction payload: 4-byte type followed by its arguments. */
+        interactionData: hexBytes("interaction_data").notNull(),
+        /** Caller-supplied signature; null means the product's derived signer signs at execution. */
+        signature: hexBytes("signature"),
+        status: interactionStatusEnum("status").notNull().default("pending"),
+        failureReason: varchar("failure_reason", { length: 500 }),
+        retryCount: integer("retry_count").notNull().default(0),
+        lastRetryAt: timestamp("last_retry_at", { withTimezone: true }),
+        nextRetryAt: timestamp("next_retry_at", { withTimezone: true }),
+        /** The batch whose intent includes this row (status `executing`). */
+        batchId: uuid("batch_id"),
+        createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+        updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    },
+    (table) => [
+        index("interactions_pending_wallet_idx").on(table.wallet),
+        index("interactions_pending_product_idx").on(table.productId),
+        index("interactions_pending_status_idx").on(table.status, table.nextRetryAt),
+        index("interactions_pending_batch_idx").on(table.batchId),
+    ],
+);
+
+/**
+ * A batch's intent, written (with its nonce and rows) before the transaction is sent, so a crash
+ * at any point is reconciled from the chain on the next run (see services/batch-reconciler.ts).
+ */
+export const interactionBatchesTable = pgTable(
+    "interaction_batches",
+    {
+        id: uuid("id").primaryKey(),
+        executor: hexBytes("executor").notNull(),
+        nonce: integer("nonce").notNull(),
+        /** Chain head when the intent was recorded: reconciliation scans logs from here. */
+        fromBlock: bigint("from_block", { mode: "bigint" }).notNull(),
+        txHash: hexBytes("tx_hash"),
+        size: integer("size").notNull(),
+        status: interactionBatchStatusEnum("status").notNull().default("sending"),
+        createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+        completedAt: timestamp("completed_at", { withTimezone: true }),
+    },
+    (table) => [index("interaction_batches_status_idx").on(table.status)],
+);
+
+/** Interactions accepted on-chain (tx hash from the receipt's InteractionHandled event). */
+export const interactionsPushedTable = pgTable(
+    "interactions_pushed",
+    {
+        id: serial("id").primaryKey(),
+        interactionId: hexBytes("interaction_id").notNull().unique(),
+        wallet: hexBytes("wallet").notNull(),
+        productId: hexBytes("product_id").notNull(),
+        typeDenominator: hexBytes("type_denominator").notNull(),
+        interactionData: hexBytes("interaction_data").notNull(),
+        signature: hexBytes("signature").notNull(),
+        txHash: hexBytes("tx_hash").notNull(),
+        blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+        /** When the interaction was first received. */
+        createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+        pushedAt: timestamp("pushed_at", { withTimezone: true }).notNull().defaultNow(),
+    },
+    (table) => [
+        index("interactions_pushed_wallet_idx").on(table.wallet),
+        index("interactions_pushed_product_idx").on(table.productId),
+    ],
+);
+
+/** Dead letters: interactions that exhausted their retries. */
+export const interactionsArchivedTable = pgTable(
+    "interactions_archived",
+    {
+        id: serial("id").primaryKey(),
+        interactionId: hexBytes("interaction_id").notNull().unique(),
+        wallet: hexBytes("wallet").notNull(),
+        productId: hexBytes("product_id").notNull(),
+        typeDenominator: hexBytes("type_denominator").notNull(),
+        interactionData: hexBytes("interaction_data").notNull(),
+        signature: hexBytes("signature"),
+        finalStatus: interactionStatusEnum("final_status").notNull(),
+        failureReason: varchar("failure_reason", { length: 500 }),
+        totalRetries: integer("total_retries").notNull(),
+        archiveReason: interactionArchiveReasonEnum("archive_reason").notNull(),
+        archivedAt: timestamp("archived_at", { withTimezone: true }).notNull().defaultNow(),
+        originalCreatedAt: timestamp("original_created_at", { withTimezone: true }).notNull(),
+    },
+    (table) => [
+        index("interactions_archived_wallet_idx").on(table.wallet),
+        index("interactions_archived_at_idx").on(table.archivedAt),
+    ],
+);
+
+/** "Push a purchase.completed interaction for this wallet once the oracle can prove the order." */
+export const interactionsPurchaseTrackerTable = pgTable(
+    "interactions_purchase_tracker",
+    {
+        id: serial("id").primaryKey(),
+        wallet: hexBytes("wallet").notNull(),
+        externalPurchaseId: varchar("external_purchase_id").notNull(),
+        externalCustomerId: varchar("external_customer_id").notNull(),
+        token: varchar("token").notNull(),
+        pushed: boolean("pushed").notNull().default(false),
+        /** The purchase.completed interaction created for it. */
+        interactionId: hexBytes("interaction_id"),
+        createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+        pushedAt: timestamp("pushed_at", { withTimezone: true }),
+    },
+    (table) => [
+        index("interactions_purchase_tracker_wallet_idx").on(table.wallet),
+        index("interactions_purchase_tracker_pushed_idx").on(table.pushed),
+        unique("interactions_purchase_tracker_unique_map").on(
+            table.externalPurchaseId,
+            table.externalCustomerId,
+        ),
+    ],
+);
+
+/** Per-product HMAC secret for server-to-server interaction pushes. */
+export const backendInteractionsTrackerTable = pgTable("backend_interactions_tracker", {
+    id: serial("id").primaryKey(),
+    productId: hexBytes("product_id").notNull().unique(),
+    hookSignatureKey: varchar("hook_signature_key").notNull(),
+    source: backendTrackerSourceEnum("source").notNull().default("custom"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});

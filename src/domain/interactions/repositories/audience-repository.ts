@@ -1,0 +1,74 @@
+import { and, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { unionAll } from "drizzle-orm/pg-core";
+import { type Address, getAddress, type Hex } from "viem";
+import type { Executor } from "../../../infrastructure/persistence";
+import { interactionsPendingTable, interactionsPushedTable } from "../db/schema";
+
+export type AudienceFilter = {
+    interactions?: { min?: number; max?: number };
+    /** Unix seconds. */
+    firstInteractionTimestamp?: { min?: number; max?: number };
+};
+
+/**
+ * Who interacted with which products: interactions pushed on-chain plus those still in the
+ * pipeline (archived dead letters do not count).
+ */
+export class AudienceRepository {
+    constructor(private readonly db: Executor) {}
+
+    async walletsInteractedWith(
+        productIds: Hex[],
+        filter: AudienceFilter = {},
+    ): Promise<Address[]> {
+        if (productIds.length === 0) return [];
+        const all = this.interactionsOf(productIds);
+        const count = sql<number>`count(*)::int`;
+        const firstSeconds = sql<number>`floor(extract(epoch from min(${all.createdAt})))::bigint`;
+        const having: SQL[] = [];
+        const { interactions, firstInteractionTimestamp: first } = filter;
+        if (interactions?.min !== undefined) having.push(gte(count, interactions.min));
+        if (interactions?.max !== undefined) having.push(lte(count, interactions.max));
+        if (first?.min !== undefined) having.push(gte(firstSeconds, first.min));
+        if (first?.max !== undefined) having.push(lte(firstSeconds, first.max));
+        const rows = await this.db
+            .select({ wallet: all.wallet })
+            .from(all)
+            .groupBy(all.wallet)
+            .having(having.length ? and(...having) : undefined);
+        return rows.map((row) => getAddress(row.wallet));
+    }
+
+    async walletsAmong(wallets: Address[], productIds: Hex[]): Promise<Address[]> {
+        if (wallets.length === 0 || productIds.length === 0) return [];
+        const lowered = [...new Set(wallets.map((w) => w.toLowerCase() as Hex))];
+        const all = this.interactionsOf(productIds, lowered);
+        const rows = await this.db.selectDistinct({ wallet: all.wallet }).from(all);
+        return rows.map((row) => getAddress(row.wallet));
+    }
+
+    private interactionsOf(productIds: Hex[], wallets?: Hex[]) {
+        const pending = interactionsPendingTable;
+        const pushed = interactionsPushedTable;
+        return unionAll(
+            this.db
+                .select({ wallet: pending.wallet, createdAt: pending.createdAt })
+                .from(pending)
+                .where(
+                    and(
+                        inArray(pending.productId, productIds),
+                        wallets ? inArray(pending.wallet, wallets) : undefined,
+                    ),
+                ),
+            this.db
+                .select({ wallet: pushed.wallet, createdAt: pushed.createdAt })
+                .from(pushed)
+                .where(
+                    and(
+                        inArray(pushed.productId, productIds),
+                        wallets ? inArray(pushed.wallet, wallets) : undefined,
+                    ),
+                ),
+        ).as("all_interactions");
+    }
+}
