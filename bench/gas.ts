@@ -3,6 +3,7 @@
  * product mint, a batch of 50 interactions, a Merkle root update, a reward claim.
  * Run directly (`bun bench/gas.ts`) to print a table; bench/index.ts imports gasBenchmark().
  */
+
 import {
     type Address,
     encodeFunctionData,
@@ -38,6 +39,7 @@ import {
     signInteraction,
     startAnvil,
 } from "../src/infrastructure/blockchain";
+import type { BenchRow } from "./bench-row";
 
 /** Guards the figures: a silently rejected item would make a batch look cheap. */
 function expectEvents(logs: Log[], eventName: string, count: number) {
@@ -245,6 +247,16 @@ export async function gasBenchmark(): Promise<Array<{ operation: string; gas: bi
     } finally {
         await anvil.stop();
     }
+}
+
+/** Rows of the `npm run bench` table. */
+export async function runGasBench(): Promise<BenchRow[]> {
+    const rows = await gasBenchmark();
+    return rows.map((row) => ({
+        area: "gas",
+        metric: row.operation,
+        value: `${row.gas.toLocaleString("en-US")} gas`,
+    }));
 }
 
 if (import.meta.main) {
