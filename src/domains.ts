@@ -1,4 +1,5 @@
 import { createInteractionsDomain } from "./domain/interactions";
+import { createNotificationsDomain } from "./domain/notifications";
 import type { Infrastructure } from "./infrastructure";
 import type { JobScheduler } from "./jobs";
 
@@ -9,7 +10,8 @@ import type { JobScheduler } from "./jobs";
  */
 export function createDomains(infra: Infrastructure, jobs: JobScheduler) {
     const interactions = createInteractionsDomain(infra, jobs);
-    return { interactions };
+    const notifications = createNotificationsDomain(infra, jobs, interactions);
+    return { interactions, notifications };
 }
 
 export type Domains = ReturnType<typeof createDomains>;

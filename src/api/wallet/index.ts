@@ -3,5 +3,7 @@ import type { ApiDependencies } from "../dependencies";
 
 /** `/wallet`: the wallet app's and SDK's API (passkey and SDK sessions). */
 export function walletApi(deps: ApiDependencies) {
-    return new Elysia({ prefix: "/wallet", name: "api-wallet" }).use(deps.sessionMacros);
+    return new Elysia({ prefix: "/wallet", name: "api-wallet" })
+        .use(deps.sessionMacros)
+        .use(deps.domains.notifications.walletRoutes);
 }

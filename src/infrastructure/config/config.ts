@@ -43,6 +43,14 @@ export type AppConfig = StageFlags & {
         /** Hex master key of the derived backend signers, when given by env. */
         masterKey: `0x${string}` | undefined;
     };
+    /** Web Push: VAPID keys (generated into `<DATA_DIR>/vapid.json` outside production). */
+    push: {
+        vapidPublicKey: string | undefined;
+        vapidPrivateKey: string | undefined;
+        vapidSubject: string;
+        timeoutMs: number;
+        concurrency: number;
+    };
 };
 
 /** Origins of the wallet, the merchant dashboard and local development. */
@@ -93,6 +101,17 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         if (!raw.MASTER_KEY && !raw.MASTER_KEY_SECRET) {
             throw new ConfigError("MASTER_KEY", "is required when STAGE is production");
         }
+        // A generated VAPID pair would orphan every browser subscription on the next instance.
+        if (!raw.VAPID_PUBLIC_KEY) {
+            throw new ConfigError("VAPID_PUBLIC_KEY", "is required when STAGE is production");
+        }
+        if (!raw.VAPID_PRIVATE_KEY) {
+            throw new ConfigError("VAPID_PRIVATE_KEY", "is required when STAGE is production");
+        }
+    }
+    if (Boolean(raw.VAPID_PUBLIC_KEY) !== Boolean(raw.VAPID_PRIVATE_KEY)) {
+        const missing = raw.VAPID_PUBLIC_KEY ? "VAPID_PRIVATE_KEY" : "VAPID_PUBLIC_KEY";
+        throw new ConfigError(missing, "must be set together with its pair");
     }
 
     return {
@@ -131,6 +150,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
             masterKey: raw.MASTER_KEY
                 ? (raw.MASTER_KEY as `0x${string}`)
                 : masterKeyFromSeedSecret(raw.MASTER_KEY_SECRET),
+        },
+        push: {
+            vapidPublicKey: raw.VAPID_PUBLIC_KEY,
+            vapidPrivateKey: raw.VAPID_PRIVATE_KEY,
+            vapidSubject: raw.VAPID_SUBJECT ?? "mailto:hello@frak.id",
+            timeoutMs: Number(raw.PUSH_TIMEOUT_MS ?? 10_000),
+            concurrency: Math.max(1, Number(raw.PUSH_CONCURRENCY ?? 50)),
         },
     };
 }

@@ -46,6 +46,20 @@ export const envSchema = T.Object({
     CHAIN_CONFIRMATIONS: T.Optional(integer("Blocks to wait on top of a receipt")),
     MASTER_KEY: T.Optional(T.String({ pattern: "^0x[0-9a-fA-F]{64}$" })),
     MASTER_KEY_SECRET: T.Optional(T.String({ pattern: '^\\s*\\{.*"masterPrivateKey"' })),
+    VAPID_PUBLIC_KEY: T.Optional(
+        T.String({ pattern: "^[A-Za-z0-9_-]{87}$", description: "Web Push VAPID public key" }),
+    ),
+    VAPID_PRIVATE_KEY: T.Optional(
+        T.String({ pattern: "^[A-Za-z0-9_-]{43}$", description: "Web Push VAPID private key" }),
+    ),
+    VAPID_SUBJECT: T.Optional(
+        T.String({
+            pattern: "^(mailto:|https://)",
+            description: "VAPID contact (mailto: or https:)",
+        }),
+    ),
+    PUSH_TIMEOUT_MS: T.Optional(integer("Timeout of one request to a push service")),
+    PUSH_CONCURRENCY: T.Optional(integer("Push requests in flight at once")),
 });
 
 export type RawEnv = Static<typeof envSchema>;

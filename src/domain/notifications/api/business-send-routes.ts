@@ -1,0 +1,33 @@
+import { Elysia } from "elysia";
+import type { Address } from "viem";
+import type { sessionMacros } from "../../../infrastructure/http";
+import type { Targets } from "../services/audience-resolver";
+import type { BroadcastService } from "../services/broadcast-service";
+import { SendNotificationModel, SendNotificationResultModel } from "./models";
+
+/** `POST /business/notifications/send`: a merchant notifies wallets of its own audience. */
+export function businessSendRoutes(
+    macros: ReturnType<typeof sessionMacros>,
+    service: BroadcastService,
+) {
+    return new Elysia({ name: "notifications-business-send" })
+        .use(macros)
+        .post(
+            "/notifications/send",
+            ({ businessSession, body }) =>
+                service.broadcast(
+                    businessSession.wallet as Address,
+                    body.targets as Targets,
+                    body.payload,
+                ),
+            {
+                withBusinessAuthent: true,
+                body: SendNotificationModel,
+                response: { 200: SendNotificationResultModel },
+                detail: {
+                    summary: "Web Push broadcast to wallets that interacted with your products",
+                    tags: ["notifications"],
+                },
+            },
+        );
+}

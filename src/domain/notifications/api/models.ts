@@ -1,0 +1,76 @@
+import { t } from "elysia";
+import { AddressSchema, HexSchema } from "../../../utils/schemas";
+
+/** The browser's PushSubscription JSON, as `PUT /wallet/notifications/tokens` receives it. */
+export const PushSubscriptionModel = t.Object({
+    subscription: t.Object({
+        endpoint: t.String({
+            // Only URLs we can deliver to; a push service is always http(s).
+            pattern: "^https?://[^\\s]+$",
+            maxLength: 2048,
+            description: "Push service endpoint URL",
+        }),
+        keys: t.Object({
+            p256dh: t.String({ minLength: 1, maxLength: 256 }),
+            auth: t.String({ minLength: 1, maxLength: 256 }),
+        }),
+        expirationTime: t.Optional(
+            t.Nullable(t.Number({ description: "Expiry in milliseconds since the epoch" })),
+        ),
+    }),
+});
+
+const NumberRange = t.Object({ min: t.Optional(t.Number()), max: t.Optional(t.Number()) });
+const HexRange = t.Object({ min: t.Optional(HexSchema), max: t.Optional(HexSchema) });
+
+const NotificationPayloadModel = t.Object({
+    title: t.String(),
+    body: t.String(),
+    badge: t.Optional(t.String()),
+    icon: t.Optional(t.String()),
+    lang: t.Optional(t.String()),
+    tag: t.Optional(t.String()),
+    requireInteraction: t.Optional(t.Boolean()),
+    silent: t.Optional(t.Boolean()),
+    data: t.Optional(t.Object({ url: t.Optional(t.String()) })),
+    actions: t.Optional(
+        t.Array(t.Object({ action: t.String(), title: t.String(), icon: t.Optional(t.String()) })),
+    ),
+});
+
+/**
+ * `targets` is either `{ wallets }` or `{ filter }`. Written as one object with exactly one
+ * property rather than a union: Elysia 1.4 normalises a union whose branch is an all-optional
+ * object into that branch, which turned `{ wallets: ["0x123"] }` into `{ filter: {} }`
+ * (everyone) instead of a 422.
+ */
+export const SendNotificationModel = t.Object({
+    targets: t.Object(
+        {
+            wallets: t.Optional(t.Array(AddressSchema)),
+            filter: t.Optional(
+                t.Object({
+                    productIds: t.Optional(t.Array(HexSchema)),
+                    interactions: t.Optional(NumberRange),
+                    rewards: t.Optional(HexRange),
+                    firstInteractionTimestamp: t.Optional(NumberRange),
+                }),
+            ),
+        },
+        {
+            minProperties: 1,
+            maxProperties: 1,
+            additionalProperties: false,
+            description: "Either `{ wallets }` or `{ filter }`",
+        },
+    ),
+    payload: NotificationPayloadModel,
+});
+
+export const SendNotificationResultModel = t.Object({
+    sent: t.Integer({ description: "Subscriptions the push service accepted the message for" }),
+    skipped: t.Integer({
+        description: "Target wallets dropped: never interacted with the caller's products",
+    }),
+    failed: t.Integer({ description: "Subscriptions whose delivery failed" }),
+});

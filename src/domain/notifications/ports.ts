@@ -1,0 +1,43 @@
+import type { Address, Hex } from "viem";
+
+/** An inclusive numeric range of a filter; either bound may be absent. */
+export type Range<T> = { min?: T; max?: T };
+
+/** The part of a merchant's audience filter that interaction data answers. */
+export type InteractionAudienceFilter = {
+    interactions?: Range<number>;
+    firstInteractionTimestamp?: Range<number>;
+};
+
+/**
+ * Who interacted with which products: implemented by the interactions domain (its public door
+ * exposes it as `audience`). Product ids are 32-byte lower-case hex.
+ */
+export type InteractionAudience = {
+    /** Wallets with at least one interaction on one of `productIds`, narrowed by `filter`. */
+    walletsInteractedWith(
+        productIds: readonly Hex[],
+        filter?: InteractionAudienceFilter,
+    ): Promise<readonly Address[]>;
+    /** The subset of `wallets` that interacted with at least one of `productIds`. */
+    walletsAmong(
+        wallets: readonly Address[],
+        productIds: readonly Hex[],
+    ): Promise<readonly Address[]>;
+};
+
+/**
+ * Reward totals per wallet on a set of products (raw token units), for the `rewards` filter.
+ * Implemented by the reward index (issue 11); until it exists the filter is refused.
+ */
+export type RewardTotals = {
+    totalsOf(
+        wallets: readonly Address[],
+        productIds: readonly Hex[],
+    ): Promise<ReadonlyMap<Address, bigint>>;
+};
+
+/** What the pairing domain calls when a desktop asks the phone for a biometric signature. */
+export type SignatureRequestNotifier = {
+    notifySignatureRequest(wallet: Address): Promise<void>;
+};

@@ -1,0 +1,82 @@
+import type { Address } from "viem";
+import { ApiError } from "../../../infrastructure/http";
+import type { PushTokenRepository } from "../repositories/push-token-repository";
+import type { AudienceResolver, Targets } from "./audience-resolver";
+import type { WebPushSender } from "./web-push-sender";
+
+/** What the service worker receives (the seed's payload, sent as JSON). */
+export type NotificationPayload = {
+    title: string;
+    body: string;
+    badge?: string;
+    icon?: string;
+    lang?: string;
+    tag?: string;
+    requireInteraction?: boolean;
+    silent?: boolean;
+    data?: { url?: string };
+    actions?: Array<{ action: string; title: string; icon?: string }>;
+};
+
+export type BroadcastResult = {
+    /** Subscriptions the push service accepted the message for. */
+    sent: number;
+    /** Explicit target wallets dropped: they never interacted with the merchant's products. */
+    skipped: number;
+    /** Subscriptions whose delivery failed (refused, timed out, or gone and now removed). */
+    failed: number;
+};
+
+/**
+ * RFC 8030 push services must accept 4096 bytes of body; aes128gcm adds an 86-byte header,
+ * a padding delimiter and a 16-byte tag, leaving 3993 bytes of JSON.
+ */
+export const MAX_PAYLOAD_BYTES = 3993;
+
+/** Sends a notification to a set of wallets' subscriptions and forgets the dead ones. */
+export class NotificationDelivery {
+    constructor(
+        private readonly tokens: PushTokenRepository,
+        private readonly sender: WebPushSender,
+    ) {}
+
+    async toWallets(
+        wallets: readonly Address[],
+        payload: NotificationPayload,
+    ): Promise<{ sent: number; failed: number }> {
+        const json = JSON.stringify(payload);
+        if (Buffer.byteLength(json) > MAX_PAYLOAD_BYTES) {
+            throw new ApiError(
+                422,
+                "payload_too_large",
+                `Notification payload exceeds ${MAX_PAYLOAD_BYTES} bytes`,
+            );
+        }
+        if (wallets.length === 0) return { sent: 0, failed: 0 };
+        const subscriptions = await this.tokens.subscriptionsOf(wallets);
+        if (subscriptions.length === 0) return { sent: 0, failed: 0 };
+        const report = await this.sender.deliver(subscriptions, json);
+        if (report.gone.length > 0) await this.tokens.deleteByIds(report.gone);
+        return { sent: report.sent, failed: report.failed };
+    }
+}
+
+/** `POST /business/notifications/send`: a merchant notifies its own audience. */
+export class BroadcastService {
+    constructor(
+        private readonly audience: AudienceResolver,
+        private readonly delivery: NotificationDelivery,
+        private readonly requestCleanup: () => void,
+    ) {}
+
+    async broadcast(
+        merchant: Address,
+        targets: Targets,
+        payload: NotificationPayload,
+    ): Promise<BroadcastResult> {
+        const { wallets, skipped } = await this.audience.resolve(merchant, targets);
+        const { sent, failed } = await this.delivery.toWallets(wallets, payload);
+        this.requestCleanup();
+        return { sent, skipped, failed };
+    }
+}
