@@ -6,6 +6,8 @@ import type { ApiDependencies } from "./api/dependencies";
 import { extApi } from "./api/ext";
 import { healthRoutes } from "./api/health";
 import { legacyRoutes } from "./api/legacy";
+import { metricsRoutes } from "./api/metrics";
+import { rateLimits } from "./api/rate-limits";
 import { walletApi } from "./api/wallet";
 import type { Domains } from "./domains";
 import type { Infrastructure } from "./infrastructure";
@@ -30,11 +32,13 @@ export function createApp(infra: Infrastructure, domains: Domains, options: Crea
         // Pairing sockets may wait minutes for a phone: keep idle WebSockets for 5 minutes.
         websocket: { idleTimeout: 300 },
     })
-        .use(requestLogger(infra.logger))
+        .use(requestLogger(infra.logger, infra.metrics))
         .use(cors(infra.config.corsOrigins))
+        .use(rateLimits(infra))
         .use(errorHandler(infra.logger))
         .use(openapiDocs(packageJson.version))
         .use(healthRoutes(infra))
+        .use(metricsRoutes(infra))
         .use(commonApi(deps))
         .use(businessApi(deps))
         .use(walletApi(deps))

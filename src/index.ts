@@ -21,7 +21,7 @@ async function main() {
         throw error;
     }
     const infra = await createInfrastructure(config);
-    const jobs = new JobScheduler(infra.database, infra.logger);
+    const jobs = new JobScheduler(infra.database, infra.logger, infra.metrics);
     const domains = createDomains(infra, jobs);
     const app = createApp(infra, domains).listen({ port: config.port, hostname: "0.0.0.0" });
     jobs.start();

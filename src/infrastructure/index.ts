@@ -1,7 +1,10 @@
 import { type Chain, connectChain, ProductRolesReader } from "./chain";
 import type { AppConfig } from "./config";
 import { createLogger, type Logger } from "./logger";
+import { Metrics } from "./metrics";
 import { type DatabaseHandle, openDatabase } from "./persistence";
+import { createPubSub, type PubSub } from "./pubsub";
+import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from "./rate-limit";
 import { type DevSecrets, loadOrCreateDevSecrets } from "./secrets";
 import { TokenService, WalletSessionRepository } from "./sessions";
 
@@ -16,6 +19,12 @@ export type Infrastructure = {
     chain: Chain;
     /** On-chain product roles (owner + bitmask), cached 60 s. */
     productRoles: ProductRolesReader;
+    /** Topic fan-out between instances: Redis when REDIS_URL is set, in-process otherwise. */
+    pubsub: PubSub;
+    /** Prometheus metrics of this instance. */
+    metrics: Metrics;
+    /** Per-client-IP limits, shared through Redis when REDIS_URL is set. */
+    rateLimiter: RateLimiter;
     /** Closes what this object opened, in reverse order of creation. */
     close(): Promise<void>;
 };
@@ -55,6 +64,14 @@ export async function createInfrastructure(
         await database.close().catch(() => {});
         throw error;
     }
+    let pubsub: PubSub;
+    try {
+        pubsub = await createPubSub(config.redisUrl, logger);
+    } catch (error) {
+        await chain.close().catch(() => {});
+        await database.close().catch(() => {});
+        throw error;
+    }
     const tokens = new TokenService(
         {
             walletSecret: secrets.jwtWallet,
@@ -62,8 +79,15 @@ export async function createInfrastructure(
             businessSecret: secrets.jwtBusiness,
             walletSessionTtlSeconds: config.jwt.walletSessionTtlSeconds,
             acceptLegacyWalletTokens: config.jwt.acceptLegacyWalletTokens,
+            previousSecrets: config.jwt.previousSecrets,
         },
         new WalletSessionRepository(database.db),
+    );
+    const rateLimiter = new RateLimiter(
+        config.redisUrl
+            ? new RedisRateLimitStore(config.redisUrl, logger)
+            : new MemoryRateLimitStore(),
+        config.rateLimits,
     );
     return {
         config,
@@ -73,7 +97,12 @@ export async function createInfrastructure(
         secrets,
         chain,
         productRoles: new ProductRolesReader(chain.clients, chain.deployment),
+        pubsub,
+        metrics: new Metrics(),
+        rateLimiter,
         close: async () => {
+            await rateLimiter.close();
+            await pubsub.close();
             await chain.close();
             await database.close();
         },

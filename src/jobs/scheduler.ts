@@ -1,6 +1,7 @@
 import { Cron } from "croner";
 import { keccak256, toBytes } from "viem";
 import type { Logger } from "../infrastructure/logger";
+import type { Metrics } from "../infrastructure/metrics";
 import type { DatabaseHandle } from "../infrastructure/persistence";
 
 export type JobDefinition = {
@@ -33,6 +34,7 @@ export class JobScheduler {
     constructor(
         private readonly database: DatabaseHandle,
         private readonly logger: Logger,
+        private readonly metrics?: Metrics,
     ) {}
 
     register(definition: JobDefinition): Job {
@@ -44,13 +46,22 @@ export class JobScheduler {
             const startedAt = performance.now();
             try {
                 const ran = await this.database.withAdvisoryLock(lockKey, definition.run);
+                this.metrics?.jobRuns.inc({
+                    job: definition.name,
+                    outcome: ran ? "ran" : "skipped",
+                });
                 if (ran) {
+                    this.metrics?.jobDuration.observe(
+                        { job: definition.name },
+                        (performance.now() - startedAt) / 1000,
+                    );
                     this.logger.debug(
                         { job: definition.name, ms: Math.round(performance.now() - startedAt) },
                         "job run",
                     );
                 }
             } catch (error) {
+                this.metrics?.jobRuns.inc({ job: definition.name, outcome: "failed" });
                 this.logger.error({ job: definition.name, err: error }, "job failed");
             }
         };

@@ -202,3 +202,34 @@ describe("issued tokens", () => {
         expect(await readJson(response)).toEqual({ wallet });
     });
 });
+
+describe("secret rotation", () => {
+    test("tokens signed with the previous secret stay valid; unknown secrets do not", async () => {
+        const previous = "p".repeat(40);
+        const rotated = await startTestApp({
+            env: {
+                JWT_BUSINESS_SECRET: "n".repeat(40),
+                JWT_BUSINESS_SECRET_PREVIOUS: previous,
+            },
+            extraRoutes: (infra) =>
+                new Elysia()
+                    .use(sessionMacros(infra.tokens))
+                    .get("/test/business", ({ businessSession }) => businessSession.wallet, {
+                        withBusinessAuthent: true,
+                    }),
+        });
+        try {
+            const exp = Math.floor(Date.now() / 1000) + 60;
+            const call = (token: string) =>
+                rotated.request("/test/business", { headers: { "x-business-auth": token } });
+            const old = await signWith(previous, { wallet, iss: "frak.id" }, exp);
+            expect((await call(old)).status).toBe(200);
+            const fresh = await rotated.infra.tokens.signBusiness(wallet);
+            expect((await call(fresh.token)).status).toBe(200);
+            const foreign = await signWith("f".repeat(40), { wallet, iss: "frak.id" }, exp);
+            expect((await call(foreign)).status).toBe(401);
+        } finally {
+            await rotated.stop();
+        }
+    });
+});

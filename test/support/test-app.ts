@@ -40,7 +40,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         ephemeralChain: true,
         env: {},
     });
-    const jobs = new JobScheduler(infra.database, infra.logger);
+    const jobs = new JobScheduler(infra.database, infra.logger, infra.metrics);
     const domains = createDomains(infra, jobs);
     const app = createApp(infra, domains, { extraRoutes: options.extraRoutes }).listen({
         port: 0,

@@ -1,4 +1,6 @@
+import { isIP } from "node:net";
 import { Value } from "@sinclair/typebox/value";
+import type { RateLimitRule } from "../rate-limit";
 import { envSchema, type RawEnv } from "./env-schema";
 import { type StageFlags, stageFlags } from "./stage";
 
@@ -28,13 +30,31 @@ export type AppConfig = StageFlags & {
         businessSecret: string | undefined;
         walletSessionTtlSeconds: number;
         acceptLegacyWalletTokens: boolean;
+        /** Secrets being rotated out: still accepted for verification. */
+        previousSecrets: { wallet?: string; sdk?: string; business?: string };
     };
     corsOrigins: string[];
     shutdownTimeoutMs: number;
+    /** Merchant products: the DNS TXT proof's resolver and the setup-code salt. */
+    business: {
+        /** Without it the setup-code path is off (only the DNS TXT proof works). */
+        productSetupCodeSalt: string | undefined;
+        /** `ip` or `ip:port` servers for the TXT lookup; empty: the system resolver. */
+        dnsResolvers: string[];
+        dnsTimeoutMs: number;
+    };
+    /** Redis pub/sub between instances (pairing sockets); absent: in-process only. */
+    redisUrl: string | undefined;
     /** Relying-party ids and origins accepted in WebAuthn registrations and assertions. */
     webauthn: { rpIds: string[]; origins: string[] };
     /** Where WebAuthn authenticators live: our PostgreSQL (default) or the seed's MongoDB. */
     authenticatorStore: { kind: "postgres" } | { kind: "mongo"; url: string };
+    /** Reverse proxies whose X-Forwarded-For entries we trust (right-anchored). */
+    trustedProxyHops: number;
+    /** Per-client-IP limits of the auth, challenge, nonce and pairing-initiation routes. */
+    rateLimits: Record<"auth" | "challenge" | "nonce" | "pairing", RateLimitRule>;
+    /** Bearer token required by /metrics when set. */
+    metricsToken: string | undefined;
     chain: {
         /** Absent: a local anvil is started (development and tests). */
         rpcUrl: string | undefined;
@@ -51,6 +71,40 @@ export type AppConfig = StageFlags & {
         timeoutMs: number;
         concurrency: number;
     };
+    /** Purchase oracle: when the root job pushes a root, tree cache size, Shopify app secret. */
+    oracle: {
+        updateThreshold: number;
+        updateMaxAgeMinutes: number;
+        treeCacheBytes: number;
+        shopifyApiSecret: string | undefined;
+    };
+    /** Wallet domain: reward index, pricing provider, lead forwarding. */
+    wallet: WalletConfig;
+    /** Interactions pipeline: batch size on-chain, legacy listenForPurchase auth. */
+    interactions: { batchSize: number; legacyRawAddressAuth: boolean };
+};
+
+export type WalletConfig = {
+    rewardIndex: {
+        /** Blocks behind the head; 0 on a local anvil (no reorgs), 12 otherwise unless set. */
+        confirmations: number | undefined;
+        startBlock: bigint;
+        blockRange: number;
+    };
+    /** CoinGecko is off unless its URL or key is set. */
+    coingecko:
+        | { apiUrl: string; apiKey: string | undefined; platform: string; timeoutMs: number }
+        | undefined;
+    /** Airtable forwarding is off without an API key; Slack without a bot token. */
+    airtable:
+        | {
+              apiUrl: string;
+              apiKey: string;
+              baseId: string;
+              tables: { demo_request: string; simulation: string };
+          }
+        | undefined;
+    slack: { apiUrl: string; token: string; channel: string } | undefined;
 };
 
 /** Origins of the wallet, the merchant dashboard and local development. */
@@ -84,6 +138,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         businessSecret: raw.JWT_BUSINESS_SECRET,
         walletSessionTtlSeconds: Number(raw.WALLET_SESSION_TTL_DAYS ?? 30) * 86_400,
         acceptLegacyWalletTokens: isTrue(raw.LEGACY_WALLET_TOKENS),
+        previousSecrets: {
+            wallet: raw.JWT_SECRET_PREVIOUS,
+            sdk: raw.JWT_SDK_SECRET_PREVIOUS,
+            business: raw.JWT_BUSINESS_SECRET_PREVIOUS,
+        },
     };
     if (flags.isRunningInProd) {
         // Generated secrets are a development convenience: production must bring its own.
@@ -134,6 +193,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
                   .filter(Boolean)
             : defaultCorsOrigins,
         shutdownTimeoutMs: Number(raw.SHUTDOWN_TIMEOUT_MS ?? 10_000),
+        business: {
+            productSetupCodeSalt: raw.PRODUCT_SETUP_CODE_SALT,
+            dnsResolvers: raw.DNS_RESOLVER ? dnsServersOf(raw.DNS_RESOLVER) : [],
+            dnsTimeoutMs: Number(raw.DNS_TIMEOUT_MS ?? 3000),
+        },
+        redisUrl: raw.REDIS_URL,
         webauthn: {
             rpIds: raw.WEBAUTHN_RP_IDS
                 ? splitList(raw.WEBAUTHN_RP_IDS)
@@ -143,6 +208,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
                 : defaultWebAuthnRelyingParty(flags).origins,
         },
         authenticatorStore: authenticatorStoreOf(raw),
+        trustedProxyHops: Number(raw.TRUSTED_PROXY_HOPS ?? 0),
+        rateLimits: {
+            auth: parseRateLimit(raw.RATE_LIMIT_AUTH ?? "30/60"),
+            challenge: parseRateLimit(raw.RATE_LIMIT_CHALLENGE ?? "60/60"),
+            nonce: parseRateLimit(raw.RATE_LIMIT_NONCE ?? "60/60"),
+            pairing: parseRateLimit(raw.RATE_LIMIT_PAIRING ?? "20/60"),
+        },
+        metricsToken: raw.METRICS_TOKEN,
         chain: {
             rpcUrl: raw.RPC_URL,
             deploymentFile: raw.DEPLOYMENT_FILE,
@@ -157,6 +230,17 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
             vapidSubject: raw.VAPID_SUBJECT ?? "mailto:hello@frak.id",
             timeoutMs: Number(raw.PUSH_TIMEOUT_MS ?? 10_000),
             concurrency: Math.max(1, Number(raw.PUSH_CONCURRENCY ?? 50)),
+        },
+        oracle: {
+            updateThreshold: Number(raw.ORACLE_UPDATE_THRESHOLD ?? 50),
+            updateMaxAgeMinutes: Number(raw.ORACLE_UPDATE_MAX_AGE_MINUTES ?? 1440),
+            treeCacheBytes: Number(raw.ORACLE_TREE_CACHE_MB ?? 256) * 1024 * 1024,
+            shopifyApiSecret: raw.SHOPIFY_API_SECRET,
+        },
+        wallet: walletConfigOf(raw),
+        interactions: {
+            batchSize: Math.max(1, Number(raw.INTERACTIONS_BATCH_SIZE ?? 200)),
+            legacyRawAddressAuth: isTrue(raw.LEGACY_RAW_ADDRESS_AUTH),
         },
     };
 }
@@ -212,6 +296,21 @@ function authenticatorStoreOf(raw: RawEnv): AppConfig["authenticatorStore"] {
     return { kind: "mongo", url: raw.MONGODB_URL };
 }
 
+/** `ip`, `ip:port` or `[ipv6]:port` entries, as node:dns `setServers` takes them. */
+function dnsServersOf(value: string): string[] {
+    const servers = splitList(value);
+    for (const server of servers) {
+        const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(server);
+        const hostPort = /^([^:]+):(\d{1,5})$/.exec(server);
+        const host = bracketed?.[1] ?? hostPort?.[1] ?? server;
+        const port = Number(bracketed?.[2] ?? hostPort?.[2] ?? 53);
+        if (isIP(host) === 0 || port < 1 || port > 65535) {
+            throw new ConfigError("DNS_RESOLVER", `"${server}" is not an ip or ip:port`);
+        }
+    }
+    return servers;
+}
+
 function splitList(value: string): string[] {
     return value
         .split(",")
@@ -219,6 +318,54 @@ function splitList(value: string): string[] {
         .filter(Boolean);
 }
 
+function parseRateLimit(value: string): RateLimitRule {
+    const [limit, windowSeconds] = value.split("/").map(Number);
+    return { limit: limit ?? 0, windowSeconds: Math.max(windowSeconds ?? 60, 1) };
+}
+
 function isTrue(value: string | undefined): boolean {
     return value === "true" || value === "1";
+}
+
+function walletConfigOf(raw: RawEnv): WalletConfig {
+    return {
+        rewardIndex: {
+            confirmations:
+                raw.REWARD_INDEX_CONFIRMATIONS === undefined
+                    ? undefined
+                    : Number(raw.REWARD_INDEX_CONFIRMATIONS),
+            startBlock: BigInt(raw.REWARD_INDEX_START_BLOCK ?? 0),
+            blockRange: Math.max(1, Number(raw.REWARD_INDEX_BLOCK_RANGE ?? 2000)),
+        },
+        coingecko:
+            raw.COINGECKO_API_URL || raw.COINGECKO_API_KEY
+                ? {
+                      apiUrl: (raw.COINGECKO_API_URL ?? "https://api.coingecko.com/api/v3").replace(
+                          /\/+$/,
+                          "",
+                      ),
+                      apiKey: raw.COINGECKO_API_KEY,
+                      platform: raw.COINGECKO_PLATFORM ?? "arbitrum-one",
+                      timeoutMs: Number(raw.COINGECKO_TIMEOUT_MS ?? 5000),
+                  }
+                : undefined,
+        airtable: raw.AIRTABLE_API_KEY
+            ? {
+                  apiUrl: (raw.AIRTABLE_API_URL ?? "https://api.airtable.com").replace(/\/+$/, ""),
+                  apiKey: raw.AIRTABLE_API_KEY,
+                  baseId: raw.AIRTABLE_BASE_ID ?? "appsfnUHGcLzwO4Bv",
+                  tables: {
+                      demo_request: raw.AIRTABLE_DEMO_REQUEST_TABLE_ID ?? "tbllje7E1oWyDjzhp",
+                      simulation: raw.AIRTABLE_SIMULATION_TABLE_ID ?? "tblrcB9mxuJf6sinh",
+                  },
+              }
+            : undefined,
+        slack: raw.SLACK_BOT_TOKEN
+            ? {
+                  apiUrl: (raw.SLACK_API_URL ?? "https://slack.com/api").replace(/\/+$/, ""),
+                  token: raw.SLACK_BOT_TOKEN,
+                  channel: raw.SLACK_CHANNEL ?? "crm",
+              }
+            : undefined,
+    };
 }

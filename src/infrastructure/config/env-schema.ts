@@ -10,6 +10,9 @@ const boolean = (description: string) =>
         description,
     });
 
+const rateLimit = (description: string) =>
+    T.String({ pattern: "^[0-9]+/[0-9]+$", description: `${description}: <count>/<seconds>` });
+
 export const envSchema = T.Object({
     PORT: T.Optional(integer("HTTP port")),
     HOSTNAME: T.Optional(T.String({ description: "Instance name echoed by /health" })),
@@ -26,10 +29,16 @@ export const envSchema = T.Object({
     JWT_SECRET: T.Optional(T.String({ minLength: 32 })),
     JWT_SDK_SECRET: T.Optional(T.String({ minLength: 32 })),
     JWT_BUSINESS_SECRET: T.Optional(T.String({ minLength: 32 })),
+    JWT_SECRET_PREVIOUS: T.Optional(T.String({ minLength: 32 })),
+    JWT_SDK_SECRET_PREVIOUS: T.Optional(T.String({ minLength: 32 })),
+    JWT_BUSINESS_SECRET_PREVIOUS: T.Optional(T.String({ minLength: 32 })),
     WALLET_SESSION_TTL_DAYS: T.Optional(integer("Wallet JWT lifetime in days")),
     LEGACY_WALLET_TOKENS: T.Optional(boolean("Accept seed-era wallet JWTs without exp/jti")),
     CORS_ORIGINS: T.Optional(T.String({ description: "Comma separated allowed origins" })),
     SHUTDOWN_TIMEOUT_MS: T.Optional(integer("Grace period for in-flight requests")),
+    REDIS_URL: T.Optional(
+        T.String({ pattern: "^rediss?://", description: "Redis for cross-instance pub/sub" }),
+    ),
     WEBAUTHN_RP_IDS: T.Optional(
         T.String({ minLength: 1, description: "Comma separated WebAuthn relying-party ids" }),
     ),
@@ -41,11 +50,27 @@ export const envSchema = T.Object({
     ),
     AUTHENTICATOR_STORE: T.Optional(T.Union([T.Literal("postgres"), T.Literal("mongo")])),
     MONGODB_URL: T.Optional(T.String({ pattern: "^mongodb(\\+srv)?://" })),
+    TRUSTED_PROXY_HOPS: T.Optional(integer("Reverse proxies in front of the service")),
+    RATE_LIMIT_AUTH: T.Optional(rateLimit("Login and registration requests per client IP")),
+    RATE_LIMIT_CHALLENGE: T.Optional(rateLimit("WebAuthn challenges per client IP")),
+    RATE_LIMIT_NONCE: T.Optional(rateLimit("SIWE nonces per client IP")),
+    RATE_LIMIT_PAIRING: T.Optional(rateLimit("Pairing initiations per client IP")),
+    METRICS_TOKEN: T.Optional(T.String({ minLength: 16 })),
     RPC_URL: T.Optional(T.String({ pattern: "^(https?|wss?)://" })),
     DEPLOYMENT_FILE: T.Optional(T.String({ minLength: 1 })),
     CHAIN_CONFIRMATIONS: T.Optional(integer("Blocks to wait on top of a receipt")),
     MASTER_KEY: T.Optional(T.String({ pattern: "^0x[0-9a-fA-F]{64}$" })),
     MASTER_KEY_SECRET: T.Optional(T.String({ pattern: '^\\s*\\{.*"masterPrivateKey"' })),
+    PRODUCT_SETUP_CODE_SALT: T.Optional(
+        T.String({ minLength: 1, description: "Salt of merchant setup codes (DNS-free proof)" }),
+    ),
+    DNS_RESOLVER: T.Optional(
+        T.String({
+            minLength: 1,
+            description: "Comma separated DNS servers (ip or ip:port) for the TXT domain proof",
+        }),
+    ),
+    DNS_TIMEOUT_MS: T.Optional(integer("Timeout of one DNS TXT query")),
     VAPID_PUBLIC_KEY: T.Optional(
         T.String({ pattern: "^[A-Za-z0-9_-]{87}$", description: "Web Push VAPID public key" }),
     ),
@@ -60,6 +85,37 @@ export const envSchema = T.Object({
     ),
     PUSH_TIMEOUT_MS: T.Optional(integer("Timeout of one request to a push service")),
     PUSH_CONCURRENCY: T.Optional(integer("Push requests in flight at once")),
+    ORACLE_UPDATE_THRESHOLD: T.Optional(
+        integer("Pending purchase leaves that trigger a root update"),
+    ),
+    ORACLE_UPDATE_MAX_AGE_MINUTES: T.Optional(
+        integer("Age of the oldest pending leaf that triggers a root update"),
+    ),
+    ORACLE_TREE_CACHE_MB: T.Optional(integer("Memory for cached purchase Merkle trees")),
+    SHOPIFY_API_SECRET: T.Optional(
+        T.String({ description: "Shopify app secret (oracle key SHOPIFY_SECRET)" }),
+    ),
+    REWARD_INDEX_CONFIRMATIONS: T.Optional(
+        integer("Blocks behind the head the reward index stays (reorg safety)"),
+    ),
+    REWARD_INDEX_START_BLOCK: T.Optional(integer("First block the reward index reads")),
+    REWARD_INDEX_BLOCK_RANGE: T.Optional(integer("Blocks per getLogs request of the reward index")),
+    COINGECKO_API_URL: T.Optional(T.String({ pattern: "^https?://" })),
+    COINGECKO_API_KEY: T.Optional(T.String({ minLength: 1 })),
+    COINGECKO_PLATFORM: T.Optional(T.String({ pattern: "^[a-z0-9-]+$" })),
+    COINGECKO_TIMEOUT_MS: T.Optional(integer("Timeout of one CoinGecko request")),
+    AIRTABLE_API_KEY: T.Optional(T.String({ minLength: 1 })),
+    AIRTABLE_API_URL: T.Optional(T.String({ pattern: "^https?://" })),
+    AIRTABLE_BASE_ID: T.Optional(T.String({ pattern: "^[A-Za-z0-9]+$" })),
+    AIRTABLE_DEMO_REQUEST_TABLE_ID: T.Optional(T.String({ pattern: "^[A-Za-z0-9]+$" })),
+    AIRTABLE_SIMULATION_TABLE_ID: T.Optional(T.String({ pattern: "^[A-Za-z0-9]+$" })),
+    SLACK_BOT_TOKEN: T.Optional(T.String({ minLength: 1 })),
+    SLACK_API_URL: T.Optional(T.String({ pattern: "^https?://" })),
+    SLACK_CHANNEL: T.Optional(T.String({ minLength: 1 })),
+    INTERACTIONS_BATCH_SIZE: T.Optional(integer("Interactions per on-chain batch transaction")),
+    LEGACY_RAW_ADDRESS_AUTH: T.Optional(
+        boolean("listenForPurchase accepts a bare wallet address instead of an SDK JWT"),
+    ),
 });
 
 export type RawEnv = Static<typeof envSchema>;

@@ -19,6 +19,11 @@ export type TokenServiceOptions = {
     walletSecret: string;
     sdkSecret: string;
     businessSecret: string;
+    /**
+     * Secrets that signed tokens still in circulation, accepted for verification only, so a
+     * secret can be rotated without logging everybody out.
+     */
+    previousSecrets?: { wallet?: string; sdk?: string; business?: string };
     walletSessionTtlSeconds: number;
     /** Seed-era wallet JWTs have neither `exp` nor `jti`; accept them only when told to. */
     acceptLegacyWalletTokens: boolean;
@@ -37,6 +42,9 @@ export class TokenService {
     private readonly walletKey: Uint8Array;
     private readonly sdkKey: Uint8Array;
     private readonly businessKey: Uint8Array;
+    private readonly walletKeys: Uint8Array[];
+    private readonly sdkKeys: Uint8Array[];
+    private readonly businessKeys: Uint8Array[];
     /** Distinguishes instances (Elysia de-duplicates plugins by name and seed). */
     readonly instanceId = randomUUID();
 
@@ -48,6 +56,11 @@ export class TokenService {
         this.walletKey = encoder.encode(options.walletSecret);
         this.sdkKey = encoder.encode(options.sdkSecret);
         this.businessKey = encoder.encode(options.businessSecret);
+        const withPrevious = (current: Uint8Array, previous: string | undefined) =>
+            previous ? [current, encoder.encode(previous)] : [current];
+        this.walletKeys = withPrevious(this.walletKey, options.previousSecrets?.wallet);
+        this.sdkKeys = withPrevious(this.sdkKey, options.previousSecrets?.sdk);
+        this.businessKeys = withPrevious(this.businessKey, options.previousSecrets?.business);
     }
 
     async signWallet(claims: WalletSessionInput) {
@@ -90,7 +103,7 @@ export class TokenService {
 
     /** The wallet session of a token, or null when it is invalid, expired or revoked. */
     async verifyWallet(token: string | undefined | null): Promise<WalletSession | null> {
-        const claims = await verify(token, this.walletKey, walletClaimsCheck);
+        const claims = await verify(token, this.walletKeys, walletClaimsCheck);
         if (!claims) return null;
         if (claims.jti === undefined || claims.exp === undefined) {
             return this.options.acceptLegacyWalletTokens ? claims : null;
@@ -100,16 +113,16 @@ export class TokenService {
     }
 
     verifySdk(token: string | undefined | null): Promise<SdkSession | null> {
-        return verify(token, this.sdkKey, sdkClaimsCheck, { requireExp: true });
+        return verify(token, this.sdkKeys, sdkClaimsCheck, { requireExp: true });
     }
 
     verifyBusiness(token: string | undefined | null): Promise<BusinessSession | null> {
-        return verify(token, this.businessKey, businessClaimsCheck, { requireExp: true });
+        return verify(token, this.businessKeys, businessClaimsCheck, { requireExp: true });
     }
 
     /** Revokes the wallet session of a token; false when it was not an active session. */
     async revokeWallet(token: string | undefined | null): Promise<boolean> {
-        const claims = await verify(token, this.walletKey, walletClaimsCheck);
+        const claims = await verify(token, this.walletKeys, walletClaimsCheck);
         if (!claims?.jti || !uuidPattern.test(claims.jti)) return false;
         return this.walletSessions.revoke(claims.jti);
     }
@@ -130,21 +143,26 @@ async function sign(
 
 async function verify<T>(
     token: string | undefined | null,
-    key: Uint8Array,
+    keys: readonly Uint8Array[],
     check: { Check(value: unknown): value is T },
     options: { requireExp?: boolean } = {},
 ): Promise<T | null> {
     if (!token || token.length > 8_192) return null;
-    try {
-        const { payload } = await jwtVerify(token, key, {
-            algorithms: ["HS256"],
-            issuer,
-            requiredClaims: options.requireExp ? ["exp"] : [],
-        });
-        return check.Check(payload) ? payload : null;
-    } catch (error) {
-        if (error instanceof joseErrors.JOSEError) return null;
-        if (error instanceof TypeError) return null;
-        throw error;
+    for (const key of keys) {
+        try {
+            const { payload } = await jwtVerify(token, key, {
+                algorithms: ["HS256"],
+                issuer,
+                requiredClaims: options.requireExp ? ["exp"] : [],
+            });
+            return check.Check(payload) ? payload : null;
+        } catch (error) {
+            // Only a bad signature may be due to a rotated secret: try the previous one.
+            if (error instanceof joseErrors.JWSSignatureVerificationFailed) continue;
+            if (error instanceof joseErrors.JOSEError) return null;
+            if (error instanceof TypeError) return null;
+            throw error;
+        }
     }
+    return null;
 }

@@ -1,0 +1,72 @@
+import { Elysia } from "elysia";
+import type { Infrastructure } from "../infrastructure";
+import { errorBody } from "../infrastructure/http";
+import { clientIp } from "../infrastructure/http/client-ip";
+
+type Bucket = "auth" | "challenge" | "nonce" | "pairing";
+type LimitedRoute = {
+    method: string;
+    path: string | RegExp;
+    bucket: Bucket;
+    /** Extra condition on the URL (e.g. only pairing initiations, not joins). */
+    when?: (url: URL) => boolean;
+};
+
+/**
+ * The routes limited per client IP (decisions.md): auth, challenge, nonce and pairing initiation.
+ * Inbound commerce webhooks are deliberately absent: throttling them loses orders.
+ */
+export const limitedRoutes: readonly LimitedRoute[] = [
+    { method: "POST", path: "/wallet/auth/challenge", bucket: "challenge" },
+    { method: "GET", path: "/business/auth/nonce", bucket: "nonce" },
+    {
+        method: "POST",
+        path: /^\/wallet\/auth\/(login|register|ecdsaLogin|sdk\/fromWebAuthNSignature)$/,
+        bucket: "auth",
+    },
+    { method: "POST", path: "/business/auth/login", bucket: "auth" },
+    {
+        method: "GET",
+        path: "/wallet/pairings/ws",
+        bucket: "pairing",
+        when: (url) => url.searchParams.get("action") === "initiate",
+    },
+];
+
+function bucketOf(method: string, url: URL): Bucket | undefined {
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
+    for (const route of limitedRoutes) {
+        if (route.method !== method) continue;
+        const matches =
+            typeof route.path === "string" ? route.path === path : route.path.test(path);
+        if (matches && (!route.when || route.when(url))) return route.bucket;
+    }
+    return undefined;
+}
+
+/** Answers 429 with Retry-After before routing when a client exceeds its quota. */
+export function rateLimits(infra: Pick<Infrastructure, "rateLimiter" | "config">) {
+    return new Elysia({ name: "rate-limits" }).onRequest(async ({ request, server, set }) => {
+        const url = new URL(request.url);
+        const bucket = bucketOf(request.method, url);
+        if (!bucket) return;
+        const ip = clientIp(
+            request,
+            server?.requestIP(request)?.address,
+            infra.config.trustedProxyHops,
+        );
+        const decision = await infra.rateLimiter.check(bucket, ip);
+        if (decision.allowed) return;
+        return new Response(
+            JSON.stringify(errorBody("rate_limited", "Too many requests, retry later")),
+            {
+                status: 429,
+                headers: {
+                    ...(set.headers as Record<string, string>),
+                    "content-type": "application/json",
+                    "retry-after": String(decision.retryAfterSeconds),
+                },
+            },
+        );
+    });
+}

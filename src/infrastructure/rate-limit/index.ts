@@ -1,0 +1,7 @@
+export {
+    MemoryRateLimitStore,
+    type RateLimitStore,
+    RedisRateLimitStore,
+    type WindowHit,
+} from "./rate-limit-store";
+export { type RateLimitDecision, RateLimiter, type RateLimitRule } from "./rate-limiter";
