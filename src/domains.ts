@@ -1,3 +1,4 @@
+import { createAuthDomain } from "./domain/auth";
 import { createInteractionsDomain } from "./domain/interactions";
 import { createNotificationsDomain } from "./domain/notifications";
 import type { Infrastructure } from "./infrastructure";
@@ -9,9 +10,10 @@ import type { JobScheduler } from "./jobs";
  * public `index.ts`.
  */
 export function createDomains(infra: Infrastructure, jobs: JobScheduler) {
+    const auth = createAuthDomain(infra, jobs);
     const interactions = createInteractionsDomain(infra, jobs);
     const notifications = createNotificationsDomain(infra, jobs, interactions);
-    return { interactions, notifications };
+    return { auth, interactions, notifications };
 }
 
 export type Domains = ReturnType<typeof createDomains>;

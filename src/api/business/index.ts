@@ -3,7 +3,8 @@ import type { ApiDependencies } from "../dependencies";
 
 /** `/business`: the merchant dashboard's API (SIWE sessions). */
 export function businessApi(deps: ApiDependencies) {
-    return new Elysia({ prefix: "/business", name: "api-business" }).use(
-        deps.domains.notifications.businessRoutes,
-    );
+    // Auth first: /business/auth/* needs no session and must not see later guards.
+    return new Elysia({ prefix: "/business", name: "api-business" })
+        .use(deps.domains.auth.businessRoutes)
+        .use(deps.domains.notifications.businessRoutes);
 }

@@ -5,5 +5,6 @@ import type { ApiDependencies } from "../dependencies";
 export function walletApi(deps: ApiDependencies) {
     return new Elysia({ prefix: "/wallet", name: "api-wallet" })
         .use(deps.sessionMacros)
+        .use(deps.domains.auth.walletRoutes)
         .use(deps.domains.notifications.walletRoutes);
 }

@@ -1,0 +1,20 @@
+import { Elysia, t } from "elysia";
+import type { ChallengeService } from "../services/challenge-service";
+import { HexSchema } from "./schemas";
+
+/** `POST /auth/challenge`: a fresh single-use WebAuthn challenge (login, register, SDK, ECDSA). */
+export function challengeRoutes(challenges: ChallengeService) {
+    return new Elysia().post("/auth/challenge", () => challenges.issue(), {
+        detail: {
+            summary: "Issue a WebAuthn challenge",
+            description:
+                "32 random bytes, valid 5 minutes, usable once. Use the bytes as the WebAuthn challenge and send the same hex as `expectedChallenge` / `challenge`.",
+        },
+        response: {
+            200: t.Object({
+                challenge: HexSchema,
+                expiresAt: t.Number({ description: "ms since epoch" }),
+            }),
+        },
+    });
+}

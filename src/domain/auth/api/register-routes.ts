@@ -1,0 +1,44 @@
+import { Elysia, t } from "elysia";
+import type { PasskeyRegistrationService } from "../services/passkey-registration-service";
+import {
+    AddressSchema,
+    ErrorSchema,
+    HexSchema,
+    WalletAuthHeadersSchema,
+    WebAuthnWalletAuthSchema,
+} from "./schemas";
+
+/** `POST /auth/register`: registers a passkey and opens its wallet session. */
+export function registerRoutes(registrations: PasskeyRegistrationService) {
+    return new Elysia().post(
+        "/auth/register",
+        ({ body, headers }) => registrations.register(body, headers["x-wallet-auth"]),
+        {
+            headers: WalletAuthHeadersSchema,
+            body: t.Object({
+                id: t.String({ minLength: 1, maxLength: 1024 }),
+                publicKey: t.Object({ x: HexSchema, y: HexSchema, prefix: t.Number() }),
+                raw: t.String({
+                    minLength: 1,
+                    maxLength: 65_536,
+                    description: "base64 of the JSON registration response",
+                }),
+                userAgent: t.String({ maxLength: 1024 }),
+                previousWallet: t.Optional(AddressSchema),
+                setSessionCookie: t.Optional(t.Boolean()),
+            }),
+            detail: {
+                summary: "Register a passkey",
+                description:
+                    "The clientDataJSON challenge must come from POST /wallet/auth/challenge. `previousWallet` requires x-wallet-auth of that wallet.",
+            },
+            response: {
+                200: WebAuthnWalletAuthSchema,
+                400: ErrorSchema,
+                401: ErrorSchema,
+                403: ErrorSchema,
+                409: ErrorSchema,
+            },
+        },
+    );
+}

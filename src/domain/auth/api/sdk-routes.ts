@@ -1,0 +1,48 @@
+import { Elysia, t } from "elysia";
+import type { sessionMacros } from "../../../infrastructure/http";
+import type { PasskeyLoginService } from "../services/passkey-login-service";
+import type { WalletSessionService } from "../services/wallet-session-service";
+import { AddressSchema, ErrorSchema, HexSchema, SdkTokenSchema } from "./schemas";
+
+/** `/auth/sdk/*`: SDK tokens from a wallet session or a passkey signature, and their check. */
+export function sdkRoutes(
+    macros: ReturnType<typeof sessionMacros>,
+    sessions: WalletSessionService,
+    passkeys: PasskeyLoginService,
+) {
+    return new Elysia()
+        .use(macros)
+        .get(
+            "/auth/sdk/generate",
+            ({ walletSession }) => sessions.generateSdkToken(walletSession),
+            {
+                withWalletAuthent: true,
+                detail: { summary: "A new SDK JWT for the wallet session" },
+                response: { 200: SdkTokenSchema, 401: ErrorSchema },
+            },
+        )
+        .post(
+            "/auth/sdk/fromWebAuthNSignature",
+            ({ body }) => passkeys.sdkTokenFromSignature(body),
+            {
+                body: t.Object({
+                    challenge: HexSchema,
+                    signature: t.String({ minLength: 1, maxLength: 32_768 }),
+                    wallet: AddressSchema,
+                }),
+                detail: {
+                    summary: "A new SDK JWT from a passkey assertion over an issued challenge",
+                },
+                response: { 200: SdkTokenSchema, 403: ErrorSchema },
+            },
+        )
+        .get(
+            "/auth/sdk/isValid",
+            ({ walletSdkSession }) => sessions.isSdkSessionValid(walletSdkSession),
+            {
+                withWalletSdkAuthent: true,
+                detail: { summary: "Whether the SDK JWT is still valid" },
+                response: { 200: t.Object({ isValid: t.Boolean() }), 401: ErrorSchema },
+            },
+        );
+}

@@ -1,0 +1,62 @@
+import { Elysia, t } from "elysia";
+import type { WalletSessionService } from "../services/wallet-session-service";
+import {
+    AddressSchema,
+    ErrorSchema,
+    P256PublicKeySchema,
+    WalletAuthHeadersSchema,
+} from "./schemas";
+
+/** The seed's leftover cookie: logout still clears it (no route sets it). */
+const clearBusinessAuthCookie =
+    "businessAuth=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT";
+
+/** `/auth/routing`, `/auth/logout`, `/auth/session`. */
+export function sessionRoutes(sessions: WalletSessionService) {
+    return new Elysia()
+        .get("/auth/routing", () => "evm", {
+            query: t.Object({ origin: t.String() }),
+            detail: { summary: "Which stack serves the origin (always `evm`)" },
+        })
+        .post(
+            "/auth/logout",
+            async ({ headers, set }) => {
+                await sessions.logout(headers["x-wallet-auth"]);
+                if (/(?:^|;\s*)businessAuth=/.test(headers.cookie ?? "")) {
+                    set.headers["set-cookie"] = clearBusinessAuthCookie;
+                }
+                set.status = 200;
+            },
+            {
+                headers: t.Object({
+                    "x-wallet-auth": t.Optional(t.String()),
+                    cookie: t.Optional(t.String()),
+                }),
+                detail: {
+                    summary: "Log out: revokes the wallet session sent in x-wallet-auth",
+                },
+            },
+        )
+        .get("/auth/session", ({ headers }) => sessions.describe(headers["x-wallet-auth"]), {
+            headers: WalletAuthHeadersSchema,
+            detail: { summary: "The decoded wallet session (404 when absent or invalid)" },
+            response: {
+                200: t.Object({
+                    token: t.String(),
+                    type: t.Optional(
+                        t.Union([
+                            t.Literal("webauthn"),
+                            t.Literal("ecdsa"),
+                            t.Literal("distant-webauthn"),
+                        ]),
+                    ),
+                    address: AddressSchema,
+                    authenticatorId: t.String(),
+                    publicKey: t.Union([P256PublicKeySchema, AddressSchema]),
+                    transports: t.Optional(t.Array(t.String())),
+                    pairingId: t.Optional(t.String()),
+                }),
+                404: ErrorSchema,
+            },
+        });
+}

@@ -1,0 +1,50 @@
+import type { Address, Hex } from "viem";
+import { ApiError } from "../../../infrastructure/http";
+import type { SdkSession, TokenService, WalletSession } from "../../../infrastructure/sessions";
+
+export type WalletSessionView = {
+    token: string;
+    type?: WalletSession["type"];
+    address: Address;
+    authenticatorId: string;
+    /** P-256 key of a passkey session, signer address of an ECDSA session. */
+    publicKey: { x: Hex; y: Hex } | Address;
+    transports?: string[];
+    pairingId?: string;
+};
+
+/** Reading, extending and ending wallet sessions. */
+export class WalletSessionService {
+    constructor(private readonly tokens: TokenService) {}
+
+    /** `/auth/session`: the caller's session claims (404s, as the seed, when there is none). */
+    async describe(token: string | undefined): Promise<WalletSessionView> {
+        if (!token) throw new ApiError(404, "no_wallet_session", "No wallet session found");
+        const session = await this.tokens.verifyWallet(token);
+        if (!session) throw new ApiError(404, "invalid_wallet_session", "Invalid wallet session");
+        return {
+            token,
+            ...(session.type ? { type: session.type } : {}),
+            address: session.address as Address,
+            authenticatorId: session.authenticatorId,
+            publicKey: session.publicKey as WalletSessionView["publicKey"],
+            ...("transports" in session && session.transports
+                ? { transports: session.transports }
+                : {}),
+            ...("pairingId" in session ? { pairingId: session.pairingId } : {}),
+        };
+    }
+
+    /** Revokes the session of `token` if it is one of ours; logging out twice is harmless. */
+    async logout(token: string | undefined): Promise<void> {
+        if (token) await this.tokens.revokeWallet(token);
+    }
+
+    generateSdkToken(session: WalletSession): Promise<{ token: string; expires: number }> {
+        return this.tokens.signSdk(session.address as Address);
+    }
+
+    isSdkSessionValid(session: SdkSession): { isValid: boolean } {
+        return { isValid: session.exp === undefined || session.exp * 1000 > Date.now() };
+    }
+}
