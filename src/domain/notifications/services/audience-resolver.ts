@@ -19,6 +19,8 @@ export type Audience = {
     skipped: number;
 };
 
+const WALLETS_PER_QUERY = 5_000;
+
 export type ManagedProducts = { productsManagedBy(wallet: Address): Promise<readonly Hex[]> };
 
 /**
@@ -42,10 +44,14 @@ export class AudienceResolver {
         const requested = uniqueLowerCase(wallets);
         if (requested.length === 0) return { wallets: [], skipped: 0 };
         const managed = await this.products.productsManagedBy(merchant);
-        const reachable =
-            managed.length === 0
-                ? []
-                : uniqueLowerCase(await this.interactions.walletsAmong(requested, managed));
+        const reachable: Address[] = [];
+        // Chunks keep each audience query's bound parameters well under PostgreSQL's limit.
+        for (let i = 0; managed.length > 0 && i < requested.length; i += WALLETS_PER_QUERY) {
+            const chunk = requested.slice(i, i + WALLETS_PER_QUERY);
+            reachable.push(
+                ...uniqueLowerCase(await this.interactions.walletsAmong(chunk, managed)),
+            );
+        }
         // Only wallets that were asked for, whatever the audience source returns.
         const asked = new Set(requested);
         const kept = reachable.filter((wallet) => asked.has(wallet));
