@@ -1,6 +1,7 @@
 import { createAuthDomain } from "./domain/auth";
 import { createInteractionsDomain } from "./domain/interactions";
 import { createNotificationsDomain } from "./domain/notifications";
+import { createPairingDomain } from "./domain/pairing";
 import type { Infrastructure } from "./infrastructure";
 import type { JobScheduler } from "./jobs";
 
@@ -13,7 +14,8 @@ export function createDomains(infra: Infrastructure, jobs: JobScheduler) {
     const auth = createAuthDomain(infra, jobs);
     const interactions = createInteractionsDomain(infra, jobs);
     const notifications = createNotificationsDomain(infra, jobs, interactions);
-    return { auth, interactions, notifications };
+    const pairing = createPairingDomain(infra, jobs, notifications.signatureRequestNotifier);
+    return { auth, interactions, notifications, pairing };
 }
 
 export type Domains = ReturnType<typeof createDomains>;

@@ -3,7 +3,7 @@ import pino from "pino";
 import { type App, createApp } from "../../src/app";
 import { createDomains, type Domains } from "../../src/domains";
 import { createInfrastructure, type Infrastructure } from "../../src/infrastructure";
-import { loadConfig } from "../../src/infrastructure/config";
+import { type DatabaseConfig, loadConfig } from "../../src/infrastructure/config";
 import { ephemeralSecrets } from "../../src/infrastructure/secrets";
 import { JobScheduler } from "../../src/jobs";
 import { createTestDatabase } from "./test-database";
@@ -24,11 +24,28 @@ export type TestApp = {
 export type TestAppOptions = {
     env?: Record<string, string>;
     extraRoutes?: (infra: Infrastructure) => AnyElysia;
+    /**
+     * Another instance of the same deployment: share that app's database and secrets instead of
+     * creating new ones (PostgreSQL only: an in-memory PGlite cannot be shared). Stop it last.
+     */
+    sameDeploymentAs?: TestApp;
+    /** Use this database as is (not created nor dropped here), e.g. behind a TCP proxy. */
+    database?: DatabaseConfig;
+    /** Contract address variables (with `env.RPC_URL`) instead of a fresh anvil per app. */
+    chainEnv?: Record<string, string>;
 };
 
 /** Starts the real app in-process on its own database and a free port. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-    const database = await createTestDatabase();
+    const peer = options.sameDeploymentAs?.infra;
+    if (peer && peer.config.database.kind !== "postgres") {
+        throw new Error("sameDeploymentAs needs DATABASE_URL (PGlite in memory is not shared)");
+    }
+    const database = options.database
+        ? { config: options.database, drop: async () => {} }
+        : peer
+          ? { config: peer.config.database, drop: async () => {} }
+          : await createTestDatabase();
     const config = {
         ...loadConfig({ STAGE: "test", CORS_ORIGINS: "http://localhost:3000", ...options.env }),
         database: database.config,
@@ -36,9 +53,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
     const infra = await createInfrastructure(config, {
         logger,
-        secrets: ephemeralSecrets(),
+        secrets: peer?.secrets ?? ephemeralSecrets(),
         ephemeralChain: true,
-        env: {},
+        env: options.chainEnv ?? {},
     });
     const jobs = new JobScheduler(infra.database, infra.logger, infra.metrics);
     const domains = createDomains(infra, jobs);

@@ -6,5 +6,6 @@ export function walletApi(deps: ApiDependencies) {
     return new Elysia({ prefix: "/wallet", name: "api-wallet" })
         .use(deps.sessionMacros)
         .use(deps.domains.auth.walletRoutes)
-        .use(deps.domains.notifications.walletRoutes);
+        .use(deps.domains.notifications.walletRoutes)
+        .use(deps.domains.pairing.walletRoutes);
 }

@@ -1,0 +1,53 @@
+import { Elysia } from "elysia";
+import type { Infrastructure } from "../../infrastructure";
+import { sessionMacros } from "../../infrastructure/http";
+import type { JobScheduler } from "../../jobs";
+import { pairingRoutes } from "./api/pairing-routes";
+import { pairingSocketRoute } from "./api/pairing-socket-route";
+import { DevicePairingRepository } from "./repositories/device-pairing-repository";
+import { SignatureRequestRepository } from "./repositories/signature-request-repository";
+import { PairingCleanup } from "./services/pairing-cleanup";
+import { PairingManagementService } from "./services/pairing-management-service";
+import { PairingRelay } from "./services/pairing-relay";
+import { PairingSocketService } from "./services/pairing-socket-service";
+import type { SignatureRequestNotifier } from "./services/signature-request-notifier";
+
+/** Every 30 minutes (decisions.md); the seed ran every 6 hours. */
+const cleanupSchedule = "0 */30 * * * *";
+
+/** Wires the pairing domain: the socket protocol, its HTTP routes and the cleanup job. */
+export function createPairingDomain(
+    infra: Infrastructure,
+    jobs: JobScheduler,
+    notifier: SignatureRequestNotifier,
+) {
+    const pairings = new DevicePairingRepository(infra.database.db);
+    const requests = new SignatureRequestRepository(infra.database.db);
+    const relay = new PairingRelay(infra.pubsub);
+    const sockets = new PairingSocketService({
+        database: infra.database.db,
+        pairings,
+        requests,
+        relay,
+        tokens: infra.tokens,
+        notifier,
+        logger: infra.logger,
+    });
+    const management = new PairingManagementService(pairings, relay, infra.logger);
+    const cleanup = new PairingCleanup(pairings, requests, relay, infra.logger);
+    const cleanupJob = jobs.register({
+        name: "cleanupPairings",
+        schedule: cleanupSchedule,
+        run: async () => {
+            await cleanup.run();
+        },
+    });
+
+    return {
+        /** Mounted under `/wallet`: the HTTP routes and the WebSocket. */
+        walletRoutes: new Elysia({ name: "pairing" })
+            .use(pairingRoutes(sessionMacros(infra.tokens), management))
+            .use(pairingSocketRoute(sockets)),
+        cleanupJob,
+    };
+}
