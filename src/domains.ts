@@ -1,6 +1,7 @@
 import { createAuthDomain } from "./domain/auth";
 import { createInteractionsDomain } from "./domain/interactions";
 import { createNotificationsDomain } from "./domain/notifications";
+import { createOracleDomain } from "./domain/oracle";
 import { createPairingDomain } from "./domain/pairing";
 import type { Infrastructure } from "./infrastructure";
 import type { JobScheduler } from "./jobs";
@@ -12,10 +13,11 @@ import type { JobScheduler } from "./jobs";
  */
 export function createDomains(infra: Infrastructure, jobs: JobScheduler) {
     const auth = createAuthDomain(infra, jobs);
+    const oracle = createOracleDomain(infra, jobs);
     const interactions = createInteractionsDomain(infra, jobs);
     const notifications = createNotificationsDomain(infra, jobs, interactions);
     const pairing = createPairingDomain(infra, jobs, notifications.signatureRequestNotifier);
-    return { auth, interactions, notifications, pairing };
+    return { auth, interactions, notifications, oracle, pairing };
 }
 
 export type Domains = ReturnType<typeof createDomains>;

@@ -1,0 +1,104 @@
+import { Elysia, t } from "elysia";
+import type { Hex } from "viem";
+import { HexSchema } from "../../../utils/schemas";
+import type { WebhookIngestService, WebhookPlatform } from "../services/webhook-ingest-service";
+
+const params = t.Object({ productId: HexSchema });
+
+const optional = (description: string) => t.Optional(t.String({ description }));
+
+const headersOf = {
+    shopify: t.Object(
+        {
+            "x-shopify-hmac-sha256": optional("base64 HMAC-SHA256 of the raw body"),
+            "x-shopify-topic": optional("orders/..."),
+            "x-shopify-order-id": optional("Order id (exact digits)"),
+            "x-shopify-test": optional("true for test orders; absent means false"),
+            "x-shopify-api-version": optional("API version"),
+            "x-shopify-webhook-id": optional("Delivery id (idempotency)"),
+        },
+        { additionalProperties: true },
+    ),
+    woocommerce: t.Object(
+        {
+            "x-wc-webhook-signature": optional("base64 HMAC-SHA256 of the raw body"),
+            "x-wc-webhook-resource": optional("order"),
+        },
+        { additionalProperties: true },
+    ),
+    custom: t.Object(
+        {
+            "x-hmac-sha256": optional("base64 HMAC-SHA256 of the raw body"),
+            "webhook-id": optional("Standard Webhooks delivery id (idempotency)"),
+            "webhook-timestamp": optional("Standard Webhooks unix seconds (5 minutes window)"),
+            "webhook-signature": optional("Standard Webhooks `v1,<base64>` list"),
+            "x-test": optional("Test delivery (refused in production)"),
+        },
+        { additionalProperties: true },
+    ),
+} as const;
+
+const UnprocessedModel = t.Object({
+    accepted: t.Literal(true),
+    processed: t.Literal(false),
+    reason: t.String(),
+});
+
+/**
+ * `POST /products/:productId/webhook/oracle/{shopify,woocommerce,custom}` (under `/ext`). The
+ * body is read as raw bytes (`parse: "none"`): the HMAC covers the exact bytes the shop sent.
+ * 200 `ok` once committed (redeliveries included); 200 `{accepted, processed: false}` for a
+ * verified payload we cannot use; 401 bad signature; 404 no oracle; 503 database down.
+ */
+export function oracleWebhookRoutes(service: WebhookIngestService) {
+    const handler =
+        (platform: WebhookPlatform) =>
+        async ({
+            params,
+            headers,
+            request,
+        }: {
+            params: { productId: string };
+            headers: Record<string, string | undefined>;
+            request: Request;
+        }) => {
+            const body = new Uint8Array(await request.arrayBuffer());
+            const result = await service.ingest({
+                platform,
+                productId: params.productId as Hex,
+                headers,
+                body,
+            });
+            if (result.outcome === "unprocessable") {
+                return {
+                    accepted: true as const,
+                    processed: false as const,
+                    reason: result.reason,
+                };
+            }
+            return "ok";
+        };
+    const options = (platform: WebhookPlatform, summary: string) => ({
+        parse: "none" as const,
+        params,
+        headers: headersOf[platform],
+        response: { 200: t.Union([t.Literal("ok"), UnprocessedModel]) },
+        detail: { summary, tags: ["oracle"] },
+    });
+    return new Elysia({ name: "oracle-webhooks" })
+        .post(
+            "/products/:productId/webhook/oracle/shopify",
+            handler("shopify"),
+            options("shopify", "Shopify order webhook (orders/*)"),
+        )
+        .post(
+            "/products/:productId/webhook/oracle/woocommerce",
+            handler("woocommerce"),
+            options("woocommerce", "WooCommerce order webhook"),
+        )
+        .post(
+            "/products/:productId/webhook/oracle/custom",
+            handler("custom"),
+            options("custom", "Merchant's own order webhook (x-hmac-sha256 or Standard Webhooks)"),
+        );
+}

@@ -1,0 +1,95 @@
+import type { Hex } from "viem";
+import type { Infrastructure } from "../../infrastructure";
+import { sessionMacros } from "../../infrastructure/http";
+import type { JobScheduler } from "../../jobs";
+import { oracleSetupRoutes } from "./api/oracle-setup-routes";
+import { oracleWebhookRoutes } from "./api/webhook-routes";
+import { InboxRepository } from "./repositories/inbox-repository";
+import { OracleRepository } from "./repositories/oracle-repository";
+import { PurchaseRepository } from "./repositories/purchase-repository";
+import { OracleSetupService } from "./services/oracle-setup-service";
+import { ProofService } from "./services/proof-service";
+import { RootUpdateService } from "./services/root-update-service";
+import { MerkleTreeCache } from "./services/tree-cache";
+import { WebhookIngestService } from "./services/webhook-ingest-service";
+
+/** Coalesces wake-up checks after webhooks: at most one tracker look-up per interval. */
+const WAKE_CHECK_INTERVAL_MS = 2_000;
+
+/** Wires the oracle domain: webhooks, dashboard setup, Merkle trees, proofs and the root job. */
+export function createOracleDomain(infra: Infrastructure, jobs: JobScheduler) {
+    const db = infra.database.db;
+    const oracles = new OracleRepository(db);
+    const purchases = new PurchaseRepository(db);
+    const inbox = new InboxRepository();
+    const trees = new MerkleTreeCache(purchases, infra.config.oracle.treeCacheBytes);
+    const proofs = new ProofService(db, purchases, trees);
+    const rootUpdates = new RootUpdateService({
+        db,
+        oracles,
+        purchases,
+        trees,
+        chain: infra.chain,
+        logger: infra.logger,
+        settings: {
+            threshold: infra.config.oracle.updateThreshold,
+            maxAgeMinutes: infra.config.oracle.updateMaxAgeMinutes,
+        },
+    });
+    const rootJob = jobs.register({
+        name: "updateMerkleRoot",
+        schedule: "0 */5 * * * *",
+        run: () => rootUpdates.run(),
+    });
+
+    // After a committed order: wake the root job if a tracker waits for that product.
+    const touched = new Set<Hex>();
+    let wakeTimer: ReturnType<typeof setTimeout> | undefined;
+    const onOrderCommitted = (productId: Hex) => {
+        touched.add(productId);
+        if (wakeTimer) return;
+        wakeTimer = setTimeout(async () => {
+            wakeTimer = undefined;
+            const products = [...touched];
+            touched.clear();
+            try {
+                for (const id of products) {
+                    if (await rootUpdates.isAwaitedProduct(id)) return rootJob.wake();
+                }
+            } catch (error) {
+                infra.logger.warn({ err: error }, "oracle: tracker check failed");
+            }
+        }, WAKE_CHECK_INTERVAL_MS);
+        wakeTimer.unref?.();
+    };
+
+    const ingest = new WebhookIngestService({
+        db,
+        oracles,
+        purchases,
+        inbox,
+        logger: infra.logger,
+        isRunningInProd: infra.config.isRunningInProd,
+        shopifyApiSecret: infra.config.oracle.shopifyApiSecret,
+        onOrderCommitted,
+    });
+    const setup = new OracleSetupService(oracles, infra.productRoles);
+
+    return {
+        /** Mounted under `/ext`. */
+        webhookRoutes: oracleWebhookRoutes(ingest),
+        /** Mounted under `/business`. */
+        businessRoutes: oracleSetupRoutes(sessionMacros(infra.tokens), setup),
+        /** Proofs for the interactions domain's purchase tracker. */
+        proofs: {
+            forPurchaseToken: (params: { token: string; externalPurchaseId: string }) =>
+                proofs.forPurchaseToken(params),
+            forPurchaseId: (purchaseId: Hex) => proofs.forPurchaseId(purchaseId),
+        },
+        /** The `oracleUpdated` event: a root reached the chain. Returns an unsubscribe. */
+        onRootSynced: rootUpdates.onRootSynced.bind(rootUpdates),
+        /** Wires the "a tracker waits for this product" signal (interactions domain). */
+        usePendingPurchaseTrackers: rootUpdates.usePendingPurchaseTrackers.bind(rootUpdates),
+        jobs: { updateMerkleRoot: rootJob },
+    };
+}

@@ -1,0 +1,12 @@
+/** Public door of the oracle domain. */
+export { createOracleDomain } from "./context";
+export { MerkleTree, verifyProof } from "./services/merkle-tree";
+export { normalizeProductId } from "./services/product-id";
+export type { PurchaseProofResult } from "./services/proof-service";
+export { purchaseIdOf } from "./services/purchase-id";
+export { type PurchaseStatus, purchaseLeafPreimage } from "./services/purchase-leaf";
+export type { PendingPurchaseTrackers, RootSyncedEvent } from "./services/root-update-service";
+
+import type { createOracleDomain } from "./context";
+
+export type OracleDomain = ReturnType<typeof createOracleDomain>;

@@ -1,0 +1,194 @@
+import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import type { Hex } from "viem";
+import type { Database, Executor } from "../../../infrastructure/persistence";
+import { oraclePurchaseItemTable, oraclePurchaseTable, productOracleTable } from "../db/schema";
+import type { OrderUpsert } from "../services/order-payloads";
+import type { PurchaseStatus } from "../services/purchase-leaf";
+
+const purchase = oraclePurchaseTable;
+
+export type PurchaseForProof = {
+    oracleId: number;
+    purchaseId: Hex;
+    status: PurchaseStatus;
+    leaf: Uint8Array | null;
+    leafIndex: number | null;
+    leafPending: boolean;
+    productId: Hex;
+    merkleRoot: Hex | null;
+    synced: boolean;
+};
+
+export type CommittedLeaf = { leafIndex: number; leaf: Uint8Array };
+
+/** product_oracle_purchase and its items: webhook upserts, proof look-ups, leaf commits. */
+export class PurchaseRepository {
+    constructor(private readonly db: Database) {}
+
+    /**
+     * The seed's upsert on purchase_id, except that the leaf is only marked pending when the
+     * status really changed (a redelivery leaves a committed leaf, and its proof, alone).
+     */
+    async upsertOrder(
+        tx: Executor,
+        params: { oracleId: number; purchaseId: Hex; order: OrderUpsert },
+    ): Promise<void> {
+        const { order } = params;
+        await tx
+            .insert(purchase)
+            .values({
+                oracleId: params.oracleId,
+                purchaseId: params.purchaseId,
+                externalId: String(order.orderId),
+                externalCustomerId: order.externalCustomerId,
+                purchaseToken: order.purchaseToken,
+                totalPrice: order.totalPrice,
+                currencyCode: order.currencyCode,
+                status: order.status,
+            })
+            .onConflictDoUpdate({
+                target: purchase.purchaseId,
+                set: {
+                    status: sql`excluded.status`,
+                    totalPrice: sql`excluded.total_price`,
+                    currencyCode: sql`excluded.currency_code`,
+                    purchaseToken: sql`coalesce(excluded.purchase_token, ${purchase.purchaseToken})`,
+                    leafPending: sql`${purchase.leafPending} or ${purchase.status} is distinct from excluded.status`,
+                    updatedAt: sql`now()`,
+                },
+            });
+        if (order.items.length > 0) {
+            await tx
+                .insert(oraclePurchaseItemTable)
+                .values(
+                    order.items.map((item) => ({
+                        purchaseId: params.purchaseId,
+                        externalId: item.externalId,
+                        price: item.price,
+                        name: item.name,
+                        title: item.title,
+                        imageUrl: item.imageUrl,
+                        quantity: item.quantity,
+                    })),
+                )
+                .onConflictDoNothing();
+        }
+    }
+
+    async findForProofByToken(
+        token: string,
+        externalId: string,
+    ): Promise<PurchaseForProof | undefined> {
+        return this.findForProof(
+            and(eq(purchase.purchaseToken, token), eq(purchase.externalId, externalId)),
+        );
+    }
+
+    async findForProofByPurchaseId(purchaseId: Hex): Promise<PurchaseForProof | undefined> {
+        return this.findForProof(eq(purchase.purchaseId, purchaseId));
+    }
+
+    private async findForProof(where: ReturnType<typeof eq> | undefined) {
+        const [row] = await this.db
+            .select({
+                oracleId: purchase.oracleId,
+                purchaseId: purchase.purchaseId,
+                status: purchase.status,
+                leaf: purchase.leaf,
+                leafIndex: purchase.leafIndex,
+                leafPending: purchase.leafPending,
+                productId: productOracleTable.productId,
+                merkleRoot: productOracleTable.merkleRoot,
+                synced: productOracleTable.synced,
+            })
+            .from(purchase)
+            .innerJoin(productOracleTable, eq(productOracleTable.id, purchase.oracleId))
+            .where(where)
+            .limit(1);
+        return row;
+    }
+
+    /**
+     * Gives new purchases of the oracle their tree position, once, in insertion order (after the
+     * highest position already given). Runs under the root job's lock.
+     */
+    async assignLeafIndexes(tx: Executor, oracleId: number): Promise<void> {
+        const next = tx
+            .select({ next: sql`coalesce(max(${purchase.leafIndex}) + 1, 0)` })
+            .from(purchase)
+            .where(eq(purchase.oracleId, oracleId));
+        const fresh = tx.$with("fresh").as(
+            tx
+                .select({
+                    id: purchase.id,
+                    position:
+                        sql<number>`(${next}) + row_number() over (order by ${purchase.id}) - 1`.as(
+                            "position",
+                        ),
+                })
+                .from(purchase)
+                .where(and(eq(purchase.oracleId, oracleId), isNull(purchase.leafIndex))),
+        );
+        await tx
+            .with(fresh)
+            .update(purchase)
+            .set({ leafIndex: sql`${fresh.position}` })
+            .from(fresh)
+            .where(eq(purchase.id, fresh.id));
+    }
+
+    /**
+     * Commits the leaf of every pending purchase that has a position: leaf = purchase_id ++
+     * status byte, computed from the row as it is when updated (a status written concurrently is
+     * either included or leaves the row pending for the next run).
+     */
+    async commitPendingLeaves(tx: Executor, oracleId: number): Promise<CommittedLeaf[]> {
+        const rows = await tx
+            .update(purchase)
+            .set({
+                leaf: sql`${purchase.purchaseId} || (case ${purchase.status}
+                    when 'confirmed' then '\\x01'::bytea
+                    when 'cancelled' then '\\x02'::bytea
+                    when 'refunded' then '\\x03'::bytea
+                    else '\\x00'::bytea end)`,
+                leafPending: false,
+            })
+            .where(
+                and(
+                    eq(purchase.oracleId, oracleId),
+                    eq(purchase.leafPending, true),
+                    isNotNull(purchase.leafIndex),
+                ),
+            )
+            .returning({ leafIndex: purchase.leafIndex, leaf: purchase.leaf });
+        return rows
+            .map((row) => ({ leafIndex: row.leafIndex as number, leaf: row.leaf as Uint8Array }))
+            .sort((a, b) => a.leafIndex - b.leafIndex);
+    }
+
+    /** Every committed leaf of the oracle, back to back (33 bytes each) in position order. */
+    async loadLeaves(
+        executor: Executor,
+        oracleId: number,
+    ): Promise<{ count: number; preimages: Uint8Array }> {
+        const rows = await executor
+            .select({ leafIndex: purchase.leafIndex, leaf: purchase.leaf })
+            .from(purchase)
+            .where(
+                and(
+                    eq(purchase.oracleId, oracleId),
+                    isNotNull(purchase.leafIndex),
+                    isNotNull(purchase.leaf),
+                ),
+            )
+            .orderBy(asc(purchase.leafIndex));
+        const preimages = new Uint8Array(rows.length * 33);
+        rows.forEach((row, position) => {
+            if (row.leafIndex !== position || row.leaf?.length !== 33) {
+                throw new Error(`oracle ${oracleId}: leaf positions are not dense at ${position}`);
+            }
+            preimages.set(row.leaf, position * 33);
+        });
+        return { count: rows.length, preimages };
+    }
+}

@@ -1,0 +1,168 @@
+import type { Hex } from "viem";
+import {
+    type BackendSigners,
+    type ChainClients,
+    type Deployment,
+    purchaseOracleAbi,
+    SIGNER_LABELS,
+} from "../../../infrastructure/blockchain";
+import type { Logger } from "../../../infrastructure/logger";
+import type { Database } from "../../../infrastructure/persistence";
+import type { OracleRepository } from "../repositories/oracle-repository";
+import type { PurchaseRepository } from "../repositories/purchase-repository";
+import type { MerkleTree } from "./merkle-tree";
+import { normalizeProductId } from "./product-id";
+import { type MerkleTreeCache, rootMatches } from "./tree-cache";
+
+/** Port: products for which a purchase tracker waits for a proof (owned by interactions). */
+export type PendingPurchaseTrackers = {
+    productIdsAwaitingProof(): Promise<Hex[]>;
+};
+
+export type RootSyncedEvent = { productId: Hex; merkleRoot: Hex; txHash: Hex | null };
+
+export type RootUpdateSettings = { threshold: number; maxAgeMinutes: number };
+
+/**
+ * The `updateMerkleRoot` job: commit pending leaves of the oracles that qualify, update their
+ * trees in O(changes x log n), store the new root, push it from the `oracle-updater` signer and
+ * record `synced` only after the receipt. Runs under the job's advisory lock (one runner).
+ */
+export class RootUpdateService {
+    private trackers: PendingPurchaseTrackers = { productIdsAwaitingProof: async () => [] };
+    private readonly listeners = new Set<(event: RootSyncedEvent) => void>();
+
+    constructor(
+        private readonly deps: {
+            db: Database;
+            oracles: OracleRepository;
+            purchases: PurchaseRepository;
+            trees: MerkleTreeCache;
+            chain: { clients: ChainClients; deployment: Deployment; signers: BackendSigners };
+            logger: Logger;
+            settings: RootUpdateSettings;
+        },
+    ) {}
+
+    usePendingPurchaseTrackers(port: PendingPurchaseTrackers): void {
+        this.trackers = port;
+    }
+
+    onRootSynced(listener: (event: RootSyncedEvent) => void): () => void {
+        this.listeners.add(listener);
+        return () => this.listeners.delete(listener);
+    }
+
+    /** Whether a tracker waits for this product (webhooks use it to wake the job early). */
+    async isAwaitedProduct(productId: Hex): Promise<boolean> {
+        const awaited = await this.trackers.productIdsAwaitingProof();
+        return awaited.some((id) => normalizeProductId(id) === productId);
+    }
+
+    async run(): Promise<void> {
+        const awaiting = (await this.trackers.productIdsAwaitingProof())
+            .map((id) => normalizeProductId(id))
+            .filter((id): id is Hex => id !== null);
+        const ids = await this.deps.oracles.idsNeedingUpdate({
+            awaitingProductIds: awaiting,
+            threshold: this.deps.settings.threshold,
+            maxAgeMinutes: this.deps.settings.maxAgeMinutes,
+        });
+        for (const id of ids) {
+            try {
+                await this.updateOracle(id);
+            } catch (error) {
+                // The row stays unsynced (or pending): the next run retries it.
+                this.deps.logger.error({ err: error, oracleId: id }, "oracle root update failed");
+            }
+        }
+    }
+
+    private async updateOracle(oracleId: number): Promise<void> {
+        const committed = await this.commitLeaves(oracleId);
+        if (!committed) return;
+        const { productId, root, synced } = committed;
+        if (synced) return;
+        const txHash = await this.pushRoot(productId, root);
+        await this.deps.oracles.markSynced(oracleId, root, txHash);
+        this.deps.logger.info({ productId, root, txHash }, "oracle root synced");
+        for (const listener of this.listeners) {
+            try {
+                listener({ productId, merkleRoot: root, txHash });
+            } catch (error) {
+                this.deps.logger.error({ err: error }, "oracleUpdated listener failed");
+            }
+        }
+    }
+
+    /** One transaction: positions, leaves, tree, root. The cached tree follows only on commit. */
+    private async commitLeaves(
+        oracleId: number,
+    ): Promise<{ productId: Hex; root: Hex; synced: boolean } | undefined> {
+        const { db, oracles, purchases, trees } = this.deps;
+        const first = await oracles.findById(oracleId);
+        if (!first) return undefined;
+        const productId = first.productId;
+        return trees.whileUpdating(productId, async () => {
+            let tree: MerkleTree | undefined;
+            try {
+                const result = await db.transaction(async (tx) => {
+                    const oracle = await oracles.lockById(tx, oracleId);
+                    if (!oracle) return undefined;
+                    await purchases.assignLeafIndexes(tx, oracleId);
+                    const changed = await purchases.commitPendingLeaves(tx, oracleId);
+                    const cached = trees.peek(productId);
+                    if (cached && rootMatches(cached, oracle.merkleRoot)) {
+                        tree = cached;
+                        for (const { leafIndex, leaf } of changed)
+                            tree.setLeafPreimage(leafIndex, leaf);
+                    } else {
+                        tree = await trees.load(tx, oracleId);
+                    }
+                    if (tree.size === 0) return undefined;
+                    const root = tree.rootHex;
+                    if (root !== oracle.merkleRoot) {
+                        await oracles.setRoot(tx, oracleId, root);
+                        return { productId, root, synced: false };
+                    }
+                    return { productId, root, synced: oracle.synced };
+                });
+                if (tree) trees.set(productId, tree);
+                return result;
+            } catch (error) {
+                // The cached tree may hold leaves that were rolled back.
+                trees.delete(productId);
+                throw error;
+            }
+        });
+    }
+
+    /** Sends the root unless the chain already has it; resolves after the receipt. */
+    private async pushRoot(productId: Hex, root: Hex): Promise<Hex | null> {
+        const { clients, deployment, signers } = this.deps.chain;
+        const id = BigInt(productId);
+        const onChain = await clients.publicClient.readContract({
+            address: deployment.purchaseOracle,
+            abi: purchaseOracleAbi,
+            functionName: "getMerkleRoot",
+            args: [id],
+        });
+        if (onChain.toLowerCase() === root) return null;
+        const hash = await signers.send(
+            SIGNER_LABELS.oracleUpdater,
+            async ({ account, wallet, nonce }) => {
+                // Simulate first: a missing role fails here with the decoded revert, not a lost tx.
+                const { request } = await clients.publicClient.simulateContract({
+                    address: deployment.purchaseOracle,
+                    abi: purchaseOracleAbi,
+                    functionName: "updateMerkleRoot",
+                    args: [id, root],
+                    account,
+                });
+                return wallet.writeContract({ ...request, nonce });
+            },
+        );
+        await clients.waitForReceipt(hash);
+        return hash;
+    }
+}

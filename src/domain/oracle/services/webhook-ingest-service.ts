@@ -1,0 +1,221 @@
+import { createHash } from "node:crypto";
+import type { Hex } from "viem";
+import { ApiError } from "../../../infrastructure/http";
+import type { Logger } from "../../../infrastructure/logger";
+import { type Database, isDatabaseUnavailable } from "../../../infrastructure/persistence";
+import type { InboxEntry, InboxRepository } from "../repositories/inbox-repository";
+import type { OracleRepository, OracleRow } from "../repositories/oracle-repository";
+import type { PurchaseRepository } from "../repositories/purchase-repository";
+import {
+    type DeliveryContext,
+    type ParsedDelivery,
+    parseCustomDelivery,
+    parseShopifyDelivery,
+    parseWooCommerceDelivery,
+} from "./order-payloads";
+import { normalizeProductId } from "./product-id";
+import { purchaseIdOf } from "./purchase-id";
+import { signingKeyBytes, verifyBodyHmac, verifyStandardWebhook } from "./webhook-signature";
+
+export type WebhookPlatform = "shopify" | "woocommerce" | "custom";
+
+export type Delivery = {
+    platform: WebhookPlatform;
+    productId: Hex;
+    /** Lower-case header names. */
+    headers: Record<string, string | undefined>;
+    body: Uint8Array;
+};
+
+export type IngestResult =
+    | { outcome: "processed"; purchaseId: Hex }
+    | { outcome: "duplicate" }
+    | { outcome: "unprocessable"; reason: string };
+
+/** Headers worth keeping with a delivery (signatures included: the inbox is for replays). */
+const KEPT_HEADER =
+    /^(x-shopify-|x-wc-webhook-|webhook-|x-hmac-sha256$|x-test$|content-type$|user-agent$)/;
+
+const parsers: Record<WebhookPlatform, (ctx: DeliveryContext) => ParsedDelivery> = {
+    shopify: parseShopifyDelivery,
+    woocommerce: parseWooCommerceDelivery,
+    custom: parseCustomDelivery,
+};
+
+/**
+ * Oracle webhooks: verify (constant-time HMAC, or Standard Webhooks on custom), then persist the
+ * raw delivery and its effect in one transaction, then acknowledge. Heavy work (tree, chain)
+ * is left to the root job.
+ */
+export class WebhookIngestService {
+    constructor(
+        private readonly deps: {
+            db: Database;
+            oracles: OracleRepository;
+            purchases: PurchaseRepository;
+            inbox: InboxRepository;
+            logger: Logger;
+            isRunningInProd: boolean;
+            shopifyApiSecret: string | undefined;
+            /** Called after a committed order (wakes the root job when a tracker waits). */
+            onOrderCommitted: (productId: Hex) => void;
+        },
+    ) {}
+
+    async ingest(delivery: Delivery): Promise<IngestResult> {
+        const productId = normalizeProductId(delivery.productId);
+        const oracle = productId ? await this.deps.oracles.findByProductId(productId) : undefined;
+        if (!productId || !oracle?.enabled) {
+            throw new ApiError(404, "oracle_not_found", "Product oracle not found");
+        }
+        const signed = this.verifySignature(oracle, delivery);
+        if (!signed.ok) {
+            this.deps.logger.warn(
+                { productId, platform: delivery.platform, reason: signed.reason },
+                "oracle webhook signature refused",
+            );
+            throw new ApiError(401, "invalid_signature", "Invalid webhook signature");
+        }
+
+        const parsed = parsers[delivery.platform]({
+            headers: delivery.headers,
+            body: delivery.body,
+            isRunningInProd: this.deps.isRunningInProd,
+        });
+        const entry: InboxEntry = {
+            oracleId: oracle.id,
+            platform: delivery.platform,
+            deliveryKey: signed.deliveryKey,
+            headers: keptHeaders(delivery.headers),
+            body: delivery.body,
+            outcome: "processed",
+            reason: null,
+            purchaseId: null,
+        };
+
+        if (parsed.kind === "rejected") {
+            // Kept for the operator, without its delivery key: the sender may fix and resend it.
+            await this.deps.db.transaction((tx) =>
+                this.deps.inbox.record(tx, {
+                    ...entry,
+                    deliveryKey: null,
+                    outcome: "rejected",
+                    reason: `${parsed.code}: ${parsed.message}`,
+                }),
+            );
+            throw new ApiError(parsed.status, parsed.code, parsed.message);
+        }
+        if (parsed.kind === "unprocessable") {
+            return this.recordUnprocessable({
+                ...entry,
+                outcome: "unprocessable",
+                reason: parsed.reason,
+            });
+        }
+
+        const purchaseId = purchaseIdOf(productId, parsed.order.orderId);
+        try {
+            const fresh = await this.deps.db.transaction(async (tx) => {
+                const recorded = await this.deps.inbox.record(tx, { ...entry, purchaseId });
+                if (!recorded) return false;
+                await this.deps.purchases.upsertOrder(tx, {
+                    oracleId: oracle.id,
+                    purchaseId,
+                    order: parsed.order,
+                });
+                return true;
+            });
+            if (!fresh) return { outcome: "duplicate" };
+        } catch (error) {
+            if (isDatabaseUnavailable(error)) throw error;
+            // A payload the database refuses (e.g. a token already used by another order):
+            // keep it for an operator rather than make the shop retry it forever.
+            this.deps.logger.warn(
+                { err: error, productId, purchaseId },
+                "oracle webhook not processable",
+            );
+            return this.recordUnprocessable({
+                ...entry,
+                outcome: "unprocessable",
+                reason: `processing_failed: ${(error as Error).message}`,
+                purchaseId,
+            });
+        }
+        this.deps.onOrderCommitted(productId);
+        return { outcome: "processed", purchaseId };
+    }
+
+    private async recordUnprocessable(
+        entry: InboxEntry & { reason: string },
+    ): Promise<IngestResult> {
+        const fresh = await this.deps.db.transaction((tx) => this.deps.inbox.record(tx, entry));
+        return fresh
+            ? { outcome: "unprocessable", reason: entry.reason }
+            : { outcome: "duplicate" };
+    }
+
+    private verifySignature(
+        oracle: OracleRow,
+        delivery: Delivery,
+    ): { ok: true; deliveryKey: string } | { ok: false; reason: string } {
+        const { headers, body } = delivery;
+        const bodyKey = () => `sha256:${createHash("sha256").update(body).digest("hex")}`;
+        switch (delivery.platform) {
+            case "shopify": {
+                const key =
+                    oracle.hookSignatureKey === "SHOPIFY_SECRET"
+                        ? this.deps.shopifyApiSecret
+                        : oracle.hookSignatureKey;
+                if (!key) return { ok: false, reason: "shopify_api_secret_not_configured" };
+                if (!verifyBodyHmac(utf8(key), body, headers["x-shopify-hmac-sha256"])) {
+                    return { ok: false, reason: "hmac_mismatch" };
+                }
+                const webhookId = headers["x-shopify-webhook-id"];
+                return { ok: true, deliveryKey: webhookId ? `shopify:${webhookId}` : bodyKey() };
+            }
+            case "woocommerce": {
+                if (
+                    !verifyBodyHmac(
+                        utf8(oracle.hookSignatureKey),
+                        body,
+                        headers["x-wc-webhook-signature"],
+                    )
+                ) {
+                    return { ok: false, reason: "hmac_mismatch" };
+                }
+                return { ok: true, deliveryKey: bodyKey() };
+            }
+            case "custom": {
+                if (headers["webhook-signature"] !== undefined) {
+                    const check = verifyStandardWebhook(
+                        signingKeyBytes(oracle.hookSignatureKey),
+                        body,
+                        {
+                            id: headers["webhook-id"],
+                            timestamp: headers["webhook-timestamp"],
+                            signature: headers["webhook-signature"],
+                        },
+                    );
+                    if (!check.ok) return check;
+                    return { ok: true, deliveryKey: `webhook-id:${headers["webhook-id"]}` };
+                }
+                if (
+                    !verifyBodyHmac(utf8(oracle.hookSignatureKey), body, headers["x-hmac-sha256"])
+                ) {
+                    return { ok: false, reason: "hmac_mismatch" };
+                }
+                return { ok: true, deliveryKey: bodyKey() };
+            }
+        }
+    }
+}
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+function keptHeaders(headers: Record<string, string | undefined>): Record<string, string> {
+    const kept: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) {
+        if (value !== undefined && KEPT_HEADER.test(name)) kept[name] = value;
+    }
+    return kept;
+}

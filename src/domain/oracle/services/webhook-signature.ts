@@ -1,0 +1,61 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+/** Standard Webhooks: a delivery older (or newer) than this is refused as a replay. */
+export const STANDARD_WEBHOOKS_TOLERANCE_SECONDS = 5 * 60;
+
+/**
+ * Compares a base64 HMAC-SHA256 header with HMAC-SHA256(key, body) in constant time. Any
+ * malformed header (wrong length, not base64) is simply a mismatch.
+ */
+export function verifyBodyHmac(key: Uint8Array, body: Uint8Array, header: string | undefined) {
+    if (!header) return false;
+    const expected = createHmac("sha256", key).update(body).digest();
+    return equalBase64(expected, header.trim());
+}
+
+export type StandardWebhookHeaders = {
+    id: string | undefined;
+    timestamp: string | undefined;
+    signature: string | undefined;
+};
+
+export type StandardWebhookCheck = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Standard Webhooks (standardwebhooks.com): `webhook-signature` is a space separated list of
+ * `v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>`; the timestamp (unix seconds) must
+ * be within 5 minutes of now. Keys of the form `whsec_<base64>` are base64-decoded, as the spec's
+ * libraries do; other keys are used as their UTF-8 bytes.
+ */
+export function verifyStandardWebhook(
+    key: Uint8Array,
+    body: Uint8Array,
+    headers: StandardWebhookHeaders,
+    nowSeconds: number = Math.floor(Date.now() / 1000),
+): StandardWebhookCheck {
+    const { id, timestamp, signature } = headers;
+    if (!id || !timestamp || !signature) return { ok: false, reason: "missing_headers" };
+    if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: "invalid_timestamp" };
+    if (Math.abs(nowSeconds - Number(timestamp)) > STANDARD_WEBHOOKS_TOLERANCE_SECONDS) {
+        return { ok: false, reason: "timestamp_outside_tolerance" };
+    }
+    const expected = createHmac("sha256", key).update(`${id}.${timestamp}.`).update(body).digest();
+    for (const candidate of signature.split(" ")) {
+        const [version, value] = candidate.split(",", 2);
+        if (version === "v1" && value && equalBase64(expected, value)) return { ok: true };
+    }
+    return { ok: false, reason: "signature_mismatch" };
+}
+
+/** Signing key bytes of a stored hook key (`whsec_` keys are base64). */
+export function signingKeyBytes(key: string): Uint8Array {
+    if (key.startsWith("whsec_")) return new Uint8Array(Buffer.from(key.slice(6), "base64"));
+    return new TextEncoder().encode(key);
+}
+
+function equalBase64(expected: Buffer, base64: string): boolean {
+    const given = Buffer.from(base64, "base64");
+    // Length is public (always 32 for a well-formed header): comparing it early leaks nothing.
+    if (given.length !== expected.length) return false;
+    return timingSafeEqual(given, expected);
+}
