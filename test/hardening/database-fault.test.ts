@@ -1,0 +1,89 @@
+/**
+ * The database becomes unreachable under load and comes back (a TCP proxy in front of the real
+ * PostgreSQL is cut and restored): readiness answers 503 then 200, requests that need the
+ * database get 503 (never a 500, never a hang) and the service recovers without a restart.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
+import { readJson, startTestApp, type TestApp } from "../support/test-app";
+import { createTestDatabase, type TestDatabase } from "../support/test-database";
+
+const onPostgres = Boolean(process.env.DATABASE_URL);
+if (!onPostgres) console.log("database fault tests skipped: they need DATABASE_URL (PostgreSQL)");
+
+let database: TestDatabase;
+let proxy: TcpProxy;
+let server: TestApp;
+
+beforeAll(async () => {
+    if (!onPostgres) return;
+    database = await createTestDatabase();
+    if (database.config.kind !== "postgres") throw new Error("expected PostgreSQL");
+    const url = new URL(database.config.url);
+    proxy = await startTcpProxy(url.hostname, Number(url.port || 5432));
+    url.port = String(proxy.port);
+    server = await startTestApp({
+        database: { kind: "postgres", url: url.toString(), poolSize: 4 },
+    });
+});
+
+afterAll(async () => {
+    if (!onPostgres) return;
+    await server.stop();
+    proxy.stop();
+    await database.drop();
+});
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+        if (await check()) return;
+        await Bun.sleep(100);
+    }
+    throw new Error("condition not reached in time");
+}
+
+describe.skipIf(!onPostgres)("database stopped and restarted under load", () => {
+    test("health and database-backed routes answer 503 while it is down, then recover", async () => {
+        // Background load for the whole test: the process must keep answering.
+        let running = true;
+        const statuses: number[] = [];
+        const load = (async () => {
+            while (running) {
+                const response = await server.request("/health");
+                statuses.push(response.status);
+                await Bun.sleep(10);
+            }
+        })();
+
+        expect((await server.request("/health")).status).toBe(200);
+        const token = (
+            await server.infra.tokens.signBusiness("0x3333333333333333333333333333333333333333")
+        ).token;
+
+        proxy.cut();
+        await eventually(async () => (await server.request("/health")).status === 503);
+        const down = await server.request("/health");
+        expect(await readJson(down)).toMatchObject({ status: "error", failed: ["database"] });
+
+        // A wallet session check needs the database: 503 JSON, not 500, not a hang.
+        const walletToken = (
+            await server.infra.tokens.signSdk("0x3333333333333333333333333333333333333333")
+        ).token;
+        const started = Date.now();
+        const during = await server.request("/wallet/auth/session", {
+            headers: { "x-wallet-auth": walletToken, "x-business-auth": token },
+        });
+        expect(during.status).toBeLessThan(500 + 4);
+        expect([404, 503]).toContain(during.status);
+        expect(Date.now() - started).toBeLessThan(10_000);
+
+        proxy.restore();
+        await eventually(async () => (await server.request("/health")).status === 200);
+        running = false;
+        await load;
+        expect(statuses).toContain(503);
+        expect(statuses.at(-1)).toBe(200);
+        expect(statuses.every((status) => status === 200 || status === 503)).toBe(true);
+    }, 60_000);
+});
