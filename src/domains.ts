@@ -3,6 +3,7 @@ import { createInteractionsDomain } from "./domain/interactions";
 import { createNotificationsDomain } from "./domain/notifications";
 import { createOracleDomain } from "./domain/oracle";
 import { createPairingDomain } from "./domain/pairing";
+import { createWalletDomain } from "./domain/wallet";
 import type { Infrastructure } from "./infrastructure";
 import type { JobScheduler } from "./jobs";
 
@@ -15,9 +16,10 @@ export function createDomains(infra: Infrastructure, jobs: JobScheduler) {
     const auth = createAuthDomain(infra, jobs);
     const oracle = createOracleDomain(infra, jobs);
     const interactions = createInteractionsDomain(infra, jobs);
-    const notifications = createNotificationsDomain(infra, jobs, interactions);
+    const wallet = createWalletDomain(infra, jobs);
+    const notifications = createNotificationsDomain(infra, jobs, interactions, wallet);
     const pairing = createPairingDomain(infra, jobs, notifications.signatureRequestNotifier);
-    return { auth, interactions, notifications, oracle, pairing };
+    return { auth, interactions, notifications, oracle, pairing, wallet };
 }
 
 export type Domains = ReturnType<typeof createDomains>;

@@ -7,5 +7,6 @@ export function walletApi(deps: ApiDependencies) {
         .use(deps.sessionMacros)
         .use(deps.domains.auth.walletRoutes)
         .use(deps.domains.notifications.walletRoutes)
-        .use(deps.domains.pairing.walletRoutes);
+        .use(deps.domains.pairing.walletRoutes)
+        .use(deps.domains.wallet.walletRoutes);
 }

@@ -1,0 +1,64 @@
+import { Elysia, t } from "elysia";
+import type { Address } from "viem";
+import { AddressSchema } from "../../../utils/schemas";
+import type { BalanceService } from "../services/balance-service";
+import type { LeadService } from "../services/lead-service";
+import { socialExitFor } from "../services/social-redirect";
+import { LeadBodyModel, RateModel } from "./models";
+
+/** `GET /common/rate`: fiat price of one token. */
+export function rateRoutes(service: BalanceService) {
+    return new Elysia({ name: "common-rate" }).get(
+        "/rate",
+        ({ query }) => service.rateOf(query.token as Address),
+        {
+            query: t.Object({ token: AddressSchema }),
+            response: { 200: RateModel },
+            detail: { summary: "Token price in usd, eur, gbp", tags: ["common"] },
+        },
+    );
+}
+
+/** Headers of the fake PDF that makes Android leave Meta's in-app browser. */
+const FAKE_PDF_HEADERS = {
+    "content-type": "application/pdf",
+    "content-disposition": 'inline; filename="dummy"',
+    "content-transfer-encoding": "binary",
+    "accept-ranges": "bytes",
+};
+
+/** `GET /common/social`: leave the Instagram / Facebook in-app browser. */
+export function socialRoutes() {
+    return new Elysia({ name: "common-social" }).get(
+        "/social",
+        ({ query, headers, redirect }) => {
+            const exit = socialExitFor(query.u, headers["user-agent"]);
+            if (exit.kind === "redirect") return redirect(exit.location, 302);
+            return new Response(null, { status: 200, headers: FAKE_PDF_HEADERS });
+        },
+        {
+            query: t.Object({ u: t.String({ maxLength: 4096 }) }),
+            detail: {
+                summary: "Get out of the Instagram / Facebook in-app browser",
+                tags: ["common"],
+            },
+        },
+    );
+}
+
+/** `POST /common/airtable`: lead capture (stored, then forwarded to Airtable and Slack). */
+export function airtableRoutes(service: LeadService) {
+    return new Elysia({ name: "common-airtable" }).post(
+        "/airtable",
+        async ({ query, body }) => {
+            await service.submit(query.table, body);
+            return { success: true as const };
+        },
+        {
+            query: t.Object({ table: t.String({ maxLength: 64 }) }),
+            body: LeadBodyModel,
+            response: { 200: t.Object({ success: t.Literal(true) }) },
+            detail: { summary: "Lead capture into Airtable and Slack", tags: ["common"] },
+        },
+    );
+}

@@ -1,0 +1,71 @@
+import { t } from "elysia";
+
+export const TokenAmountModel = t.Object({
+    amount: t.Number(),
+    eurAmount: t.Number(),
+    usdAmount: t.Number(),
+    gbpAmount: t.Number(),
+});
+
+const pricedFields = {
+    amount: t.Number(),
+    eurAmount: t.Number(),
+    usdAmount: t.Number(),
+    gbpAmount: t.Number(),
+    token: t.String(),
+    name: t.String(),
+    symbol: t.String(),
+    decimals: t.Number(),
+    rawBalance: t.String({ description: "Raw token units, hex" }),
+    priceAvailable: t.Boolean({ description: "False when no price was found: fiat values are 0" }),
+};
+
+export const TotalModel = t.Object({
+    amount: t.Number({
+        description: "US dollar total (token amounts of different tokens do not add up)",
+    }),
+    eurAmount: t.Number(),
+    usdAmount: t.Number(),
+    gbpAmount: t.Number(),
+    priceAvailable: t.Boolean(),
+});
+
+export const BalancesModel = t.Object({
+    total: TotalModel,
+    balances: t.Array(t.Object(pricedFields)),
+});
+
+export const ClaimablesModel = t.Object({
+    total: TotalModel,
+    claimables: t.Array(
+        t.Object({ ...pricedFields, contract: t.String({ description: "Campaign bank" }) }),
+    ),
+});
+
+export const RateModel = t.Object({ usd: t.Number(), eur: t.Number(), gbp: t.Number() });
+
+const text = (maxLength = 512) => t.String({ maxLength });
+
+/** The two lead shapes of the seed; either one is accepted for either table. */
+export const LeadBodyModel = t.Union([
+    t.Object({
+        lastName: text(),
+        firstName: text(),
+        company: text(),
+        phone: text(),
+        email: text(320),
+        position: text(),
+        country: text(),
+        url: t.Optional(text(2048)),
+    }),
+    t.Object({
+        lastName: text(),
+        firstName: text(),
+        company: text(),
+        phone: text(),
+        email: text(320),
+        url: t.Optional(text(2048)),
+        visits: t.Number(),
+        channels: t.Array(text(), { maxItems: 50 }),
+    }),
+]);

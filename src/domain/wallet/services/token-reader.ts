@@ -1,0 +1,87 @@
+import { LRUCache } from "lru-cache";
+import { type Abi, type Address, erc20Abi, getAddress } from "viem";
+import type { ChainClients } from "../../../infrastructure/blockchain";
+
+export type TokenMetadata = { name: string; symbol: string; decimals: number };
+
+/** A read returning a uint256 (balanceOf, claimableOf, ...). */
+export type AmountCall = {
+    address: Address;
+    abi: Abi;
+    functionName: string;
+    args: readonly unknown[];
+};
+
+export type AmountsWithMetadata = {
+    /** One per call, in order; undefined when that call failed. */
+    amounts: Array<bigint | undefined>;
+    /** Lower-case token address -> metadata; absent when the token's metadata could not be read. */
+    metadata: Map<string, TokenMetadata>;
+};
+
+/**
+ * On-chain token reads in one multicall: the requested amounts plus the name, symbol and decimals
+ * of the tokens whose metadata is not cached yet (kept in a bounded LRU; metadata never changes).
+ */
+export class TokenReader {
+    private readonly metadataCache: LRUCache<string, TokenMetadata>;
+
+    constructor(
+        private readonly clients: Pick<ChainClients, "publicClient">,
+        maxTokens = 1024,
+    ) {
+        this.metadataCache = new LRUCache({ max: maxTokens });
+    }
+
+    async read(calls: AmountCall[], tokens: readonly Address[]): Promise<AmountsWithMetadata> {
+        const metadata = new Map<string, TokenMetadata>();
+        const missing: Address[] = [];
+        for (const token of new Set(tokens.map((t) => t.toLowerCase()))) {
+            const cached = this.metadataCache.get(token);
+            if (cached) metadata.set(token, cached);
+            else missing.push(getAddress(token));
+        }
+        const metadataCalls = missing.flatMap((address) =>
+            (["name", "symbol", "decimals"] as const).map((functionName) => ({
+                address,
+                abi: erc20Abi,
+                functionName,
+            })),
+        );
+        const contracts = [...calls, ...metadataCalls];
+        if (contracts.length === 0) return { amounts: [], metadata };
+        const results = (await this.clients.publicClient.multicall({
+            contracts: contracts as never,
+            allowFailure: true,
+        })) as Array<{ status: "success" | "failure"; result?: unknown }>;
+        const amounts = results
+            .slice(0, calls.length)
+            .map((result) =>
+                result.status === "success" && typeof result.result === "bigint"
+                    ? result.result
+                    : undefined,
+            );
+        missing.forEach((address, i) => {
+            const [name, symbol, decimals] = results.slice(
+                calls.length + i * 3,
+                calls.length + i * 3 + 3,
+            );
+            if (
+                name?.status !== "success" ||
+                symbol?.status !== "success" ||
+                decimals?.status !== "success"
+            ) {
+                return; // not an ERC-20 with metadata: left out, and asked again next time
+            }
+            const entry = {
+                name: String(name.result),
+                symbol: String(symbol.result),
+                decimals: Number(decimals.result),
+            };
+            const key = address.toLowerCase();
+            this.metadataCache.set(key, entry);
+            metadata.set(key, entry);
+        });
+        return { amounts, metadata };
+    }
+}
