@@ -4,6 +4,12 @@
  * database get 503 (never a 500, never a hang) and the service recovers without a restart.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import {
+    type OracleFixture,
+    sendShopify,
+    shopifyOrder,
+    startOracleFixture,
+} from "../oracle/helpers";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
 import { readJson, startTestApp, type TestApp } from "../support/test-app";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
@@ -14,6 +20,7 @@ if (!onPostgres) console.log("database fault tests skipped: they need DATABASE_U
 let database: TestDatabase;
 let proxy: TcpProxy;
 let server: TestApp;
+let oracle: OracleFixture;
 
 beforeAll(async () => {
     if (!onPostgres) return;
@@ -25,6 +32,7 @@ beforeAll(async () => {
     server = await startTestApp({
         database: { kind: "postgres", url: url.toString(), poolSize: 4 },
     });
+    oracle = await startOracleFixture({ app: server });
 });
 
 afterAll(async () => {
@@ -57,25 +65,19 @@ describe.skipIf(!onPostgres)("database stopped and restarted under load", () => 
         })();
 
         expect((await server.request("/health")).status).toBe(200);
-        const token = (
-            await server.infra.tokens.signBusiness("0x3333333333333333333333333333333333333333")
-        ).token;
+        const order = shopifyOrder(7001, "paid");
 
         proxy.cut();
         await eventually(async () => (await server.request("/health")).status === 503);
         const down = await server.request("/health");
         expect(await readJson(down)).toMatchObject({ status: "error", failed: ["database"] });
 
-        // A wallet session check needs the database: 503 JSON, not 500, not a hang.
-        const walletToken = (
-            await server.infra.tokens.signSdk("0x3333333333333333333333333333333333333333")
-        ).token;
+        // The shop's delivery gets 503 (so it retries), quickly: never a 500, never a hang.
         const started = Date.now();
-        const during = await server.request("/wallet/auth/session", {
-            headers: { "x-wallet-auth": walletToken, "x-business-auth": token },
-        });
-        expect(during.status).toBeLessThan(500 + 4);
-        expect([404, 503]).toContain(during.status);
+        const during = await sendShopify(oracle, order);
+        expect(during.status).toBe(503);
+        expect(await readJson(during)).toMatchObject({ error: "service_unavailable" });
+        expect(during.headers.get("retry-after")).not.toBeNull();
         expect(Date.now() - started).toBeLessThan(10_000);
 
         proxy.restore();
@@ -85,5 +87,14 @@ describe.skipIf(!onPostgres)("database stopped and restarted under load", () => 
         expect(statuses).toContain(503);
         expect(statuses.at(-1)).toBe(200);
         expect(statuses.every((status) => status === 200 || status === 503)).toBe(true);
+
+        // The shop's retry lands, once, and a second retry changes nothing.
+        expect((await sendShopify(oracle, order)).status).toBe(200);
+        expect((await sendShopify(oracle, order)).status).toBe(200);
+        const status = await server.request(
+            `/business/product/${oracle.productId}/oracleWebhook/status`,
+            { headers: { "x-business-auth": oracle.ownerToken } },
+        );
+        expect((await readJson(status)).stats.totalPurchaseHandled).toBe(1);
     }, 60_000);
 });
