@@ -15,7 +15,9 @@ import type { JobScheduler } from "./jobs";
 export function createDomains(infra: Infrastructure, jobs: JobScheduler) {
     const auth = createAuthDomain(infra, jobs);
     const oracle = createOracleDomain(infra, jobs);
-    const interactions = createInteractionsDomain(infra, jobs);
+    const interactions = createInteractionsDomain(infra, jobs, { oracle });
+    oracle.usePendingPurchaseTrackers(interactions.pendingPurchaseTrackers);
+    oracle.onRootSynced(() => interactions.events.rootSynced());
     const wallet = createWalletDomain(infra, jobs);
     const notifications = createNotificationsDomain(infra, jobs, interactions, wallet);
     const pairing = createPairingDomain(infra, jobs, notifications.signatureRequestNotifier);

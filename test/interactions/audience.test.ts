@@ -55,7 +55,7 @@ beforeAll(async () => {
             row(alice, productA, new Date(4_000_000)),
             row(bob, productA, new Date(5_000_000)),
         ]);
-});
+}, 60_000);
 afterAll(() => t?.stop());
 
 describe("audience (read API for notifications)", () => {

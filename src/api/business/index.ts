@@ -7,5 +7,6 @@ export function businessApi(deps: ApiDependencies) {
     return new Elysia({ prefix: "/business", name: "api-business" })
         .use(deps.domains.auth.businessRoutes)
         .use(deps.domains.notifications.businessRoutes)
-        .use(deps.domains.oracle.businessRoutes);
+        .use(deps.domains.oracle.businessRoutes)
+        .use(deps.domains.interactions.routes.business(deps.sessionMacros));
 }

@@ -8,5 +8,6 @@ export function walletApi(deps: ApiDependencies) {
         .use(deps.domains.auth.walletRoutes)
         .use(deps.domains.notifications.walletRoutes)
         .use(deps.domains.pairing.walletRoutes)
-        .use(deps.domains.wallet.walletRoutes);
+        .use(deps.domains.wallet.walletRoutes)
+        .use(deps.domains.interactions.routes.wallet(deps.sessionMacros));
 }

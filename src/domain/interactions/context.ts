@@ -1,12 +1,129 @@
 import type { Address, Hex } from "viem";
 import type { Infrastructure } from "../../infrastructure";
-import type { JobScheduler } from "../../jobs";
+import type { sessionMacros } from "../../infrastructure/http";
+import type { Job, JobScheduler } from "../../jobs";
+import { businessInteractionsWebhookRoutes } from "./api/business-interactions-webhook-routes";
+import { extInteractionsRoutes } from "./api/ext-interactions-routes";
+import { walletInteractionsRoutes } from "./api/wallet-interactions-routes";
+import type { OraclePort } from "./ports";
 import { type AudienceFilter, AudienceRepository } from "./repositories/audience-repository";
+import { BackendTrackersRepository } from "./repositories/backend-trackers-repository";
+import { InteractionBatchesRepository } from "./repositories/interaction-batches-repository";
+import { InteractionChainReader } from "./repositories/interaction-chain-reader";
+import { PendingInteractionsRepository } from "./repositories/pending-interactions-repository";
+import { PurchaseTrackersRepository } from "./repositories/purchase-trackers-repository";
+import { PushedInteractionsRepository } from "./repositories/pushed-interactions-repository";
+import { BackendTrackerAdmin } from "./services/backend-tracker-admin";
+import { InteractionExecutor } from "./services/interaction-executor";
+import { InteractionIntake } from "./services/interaction-intake";
+import { InteractionRetrier } from "./services/interaction-retrier";
+import { InteractionSimulator } from "./services/interaction-simulator";
 import { normalizeProductId } from "./services/product-id";
+import { PurchaseListener } from "./services/purchase-listener";
+import { PurchaseTracker } from "./services/purchase-tracker";
+import { RewardEstimator } from "./services/reward-estimator";
+import { fixedRates } from "./services/reward-prices";
+
+export type InteractionsDomainOptions = {
+    /** The oracle domain's door (proofs); without it the purchase tracker waits. */
+    oracle?: OraclePort;
+};
+
+type SessionMacros = ReturnType<typeof sessionMacros>;
 
 /** Wires the interactions domain: repositories, services, jobs and routes. */
-export function createInteractionsDomain(infra: Infrastructure, _jobs: JobScheduler) {
-    const audienceRepository = new AudienceRepository(infra.database.db);
+export function createInteractionsDomain(
+    infra: Infrastructure,
+    jobs: JobScheduler,
+    options: InteractionsDomainOptions = {},
+) {
+    const db = infra.database.db;
+    const { clients, deployment, signers } = infra.chain;
+    const prod = infra.config.isRunningInProd;
+
+    const pending = new PendingInteractionsRepository();
+    const pushed = new PushedInteractionsRepository();
+    const batches = new InteractionBatchesRepository();
+    const purchaseTrackers = new PurchaseTrackersRepository();
+    const backendTrackers = new BackendTrackersRepository();
+    const audienceRepository = new AudienceRepository(db);
+    const chain = new InteractionChainReader(clients, deployment, signers);
+
+    const simulator = new InteractionSimulator({ db, chain, pending, claimSize: 50 });
+    const executor = new InteractionExecutor({
+        db,
+        clients,
+        signers,
+        chain,
+        pending,
+        pushed,
+        batches,
+        logger: infra.logger,
+        batchSize: infra.config.interactions.batchSize,
+    });
+    const retrier = new InteractionRetrier({ db, pending });
+
+    // Jobs: the database is the queue; events below only wake them early.
+    let executeJob: Job | undefined;
+    const simulateJob = jobs.register({
+        name: "interactions.simulate",
+        schedule: prod ? "0 * * * * *" : "*/30 * * * * *",
+        run: async () => {
+            const { simulated } = await simulator.run();
+            if (simulated > 0) executeJob?.wake();
+        },
+    });
+    executeJob = jobs.register({
+        name: "interactions.execute",
+        schedule: prod ? "0 */3 * * * *" : "*/30 * * * * *",
+        run: async () => {
+            await executor.run();
+        },
+    });
+    const retryJob = jobs.register({
+        name: "interactions.retry",
+        schedule: "0 */30 * * * *",
+        run: async () => {
+            const { resimulate, resend } = await retrier.run();
+            if (resimulate > 0) simulateJob.wake();
+            if (resend > 0) executeJob?.wake();
+        },
+    });
+    const purchaseTracker = new PurchaseTracker({
+        db,
+        oracle: options.oracle,
+        trackers: purchaseTrackers,
+        pending,
+        logger: infra.logger,
+        onQueued: () => simulateJob.wake(),
+    });
+    const purchaseTrackerJob = jobs.register({
+        name: "interactions.purchaseTracker",
+        schedule: "0 */5 * * * *",
+        run: async () => {
+            await purchaseTracker.run();
+        },
+    });
+
+    const intake = new InteractionIntake({
+        db,
+        chain,
+        pending,
+        trackers: backendTrackers,
+        onQueued: () => simulateJob.wake(),
+    });
+    const listener = new PurchaseListener({
+        db,
+        trackers: purchaseTrackers,
+        onTracked: () => purchaseTrackerJob.wake(),
+    });
+    const estimator = new RewardEstimator({ clients, chain, rates: fixedRates(deployment) });
+    const trackerAdmin = new BackendTrackerAdmin({
+        db,
+        trackers: backendTrackers,
+        roles: infra.productRoles,
+    });
+
     return {
         /** Who interacted with which products (pushed on-chain or still in the pipeline). */
         audience: {
@@ -20,6 +137,55 @@ export function createInteractionsDomain(infra: Infrastructure, _jobs: JobSchedu
                 ),
             walletsAmong: (wallets: Address[], productIds: Hex[]): Promise<Address[]> =>
                 audienceRepository.walletsAmong(wallets, productIds.map(normalizeProductId)),
+        },
+        /** For the oracle: purchases a wallet listens for that have no interaction yet. */
+        purchasesAwaitingProof: () => purchaseTrackers.awaiting(db),
+        /**
+         * The oracle's "a tracker waits for this product" port. Trackers carry no product id (the
+         * SDK sends only the order id and token), so the product comes from the oracle's own
+         * lookup of each awaited purchase: any lookup result that names its product counts.
+         */
+        pendingPurchaseTrackers: {
+            productIdsAwaitingProof: async (): Promise<Hex[]> => {
+                const oracle = options.oracle;
+                if (!oracle) return [];
+                const ids = new Set<Hex>();
+                for (const tracker of await purchaseTrackers.awaiting(db)) {
+                    const lookup = await oracle.proofs.forPurchaseToken({
+                        token: tracker.token,
+                        externalPurchaseId: tracker.externalPurchaseId,
+                    });
+                    const productId = (lookup as { productId?: Hex }).productId;
+                    if (productId) ids.add(normalizeProductId(productId));
+                }
+                return [...ids];
+            },
+        },
+        /** Wake-ups: the oracle calls `rootSynced` after pushing a product's Merkle root. */
+        events: {
+            rootSynced: () => purchaseTrackerJob.wake(),
+        },
+        jobs: {
+            simulate: simulateJob,
+            execute: executeJob,
+            retry: retryJob,
+            purchaseTracker: purchaseTrackerJob,
+        },
+        /** Direct access to the job bodies (tests drive time-dependent runs through these). */
+        services: { retrier, executor, simulator, purchaseTracker },
+        routes: {
+            wallet: (macros: SessionMacros) =>
+                walletInteractionsRoutes({
+                    macros,
+                    tokens: infra.tokens,
+                    intake,
+                    listener,
+                    estimator,
+                    legacyRawAddressAuth: infra.config.interactions.legacyRawAddressAuth,
+                }),
+            ext: () => extInteractionsRoutes({ intake }),
+            business: (macros: SessionMacros) =>
+                businessInteractionsWebhookRoutes({ macros, admin: trackerAdmin }),
         },
     };
 }

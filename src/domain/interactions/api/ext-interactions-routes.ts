@@ -1,0 +1,45 @@
+import { Elysia, t } from "elysia";
+import { HexSchema } from "../../../utils/schemas";
+import type { InteractionIntake, WebhookPushKind } from "../services/interaction-intake";
+
+/**
+ * `/ext/products/:productId/webhook/interactions/{push,pushRaw}`: merchants' servers push
+ * interactions, signed with HMAC-SHA256 over the raw body bytes (`parse: "none"`).
+ */
+export function extInteractionsRoutes(deps: { intake: InteractionIntake }) {
+    const handle =
+        (kind: WebhookPushKind) =>
+        async ({
+            params,
+            headers,
+            request,
+        }: {
+            params: { productId: string };
+            headers: Record<string, string | undefined>;
+            request: Request;
+        }) => {
+            await deps.intake.pushFromWebhook({
+                kind,
+                productId: params.productId as `0x${string}`,
+                body: new Uint8Array(await request.arrayBuffer()),
+                hmac: headers["x-hmac-sha256"],
+            });
+        };
+    const options = {
+        parse: "none" as const,
+        params: t.Object({ productId: HexSchema }),
+        headers: t.Object({ "x-hmac-sha256": t.Optional(t.String()) }),
+    };
+    return new Elysia({
+        prefix: "/products/:productId/webhook/interactions",
+        name: "interactions-ext-routes",
+    })
+        .post("/push", handle("push"), {
+            ...options,
+            detail: { summary: "Server-to-server push of an encoded interaction (HMAC)" },
+        })
+        .post("/pushRaw", handle("pushRaw"), {
+            ...options,
+            detail: { summary: "Server-to-server push of a raw interaction (HMAC)" },
+        });
+}

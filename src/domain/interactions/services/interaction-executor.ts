@@ -1,0 +1,438 @@
+/**
+ * Pushes simulated interactions on-chain in batches, exactly once, crash-safe.
+ *
+ * Exactly-once comes from two mechanisms together:
+ * 1. The contract rejects duplicates: every interaction carries its unique id (interactions_pending
+ *    .interaction_id), which ProductInteraction consumes when it accepts it and refuses afterwards
+ *    (InteractionRejected with InteractionAlreadyHandled). So however often an interaction is
+ *    sent, it is accepted on-chain at most once.
+ * 2. Intent before send, reconciliation from the chain: before broadcasting, one database
+ *    transaction records the batch (its nonce, the hash of the already signed transaction, the
+ *    block to scan from) and marks its rows `executing`. The hash is computed from the signed
+ *    bytes, so it is known before the send. The outcome of each interaction is then read from the
+ *    receipt's events (InteractionHandled / InteractionRejected), never assumed for the batch.
+ *    A crash between the intent and the outcome leaves the batch open; the next run (one runner
+ *    cluster-wide: the job's advisory lock) reconciles it first: the receipt of the recorded hash
+ *    if it was mined; otherwise the InteractionHandled events of the batch's ids since its block
+ *    (an id whose event exists is pushed, with that event's transaction), and the rest go back to
+ *    `simulated` to be sent again (safe by 1. even if the old transaction is mined later).
+ *
+ * Nonces: this job is the only sender of the `interaction-executor` account and runs under its
+ * advisory lock, so the chain's pending count is the next nonce (read per batch, not cached in
+ * the process: another instance may have sent the previous batch).
+ */
+import { randomUUID } from "node:crypto";
+import {
+    type Address,
+    encodeFunctionData,
+    type Hex,
+    keccak256,
+    parseEventLogs,
+    type TransactionReceipt,
+} from "viem";
+import {
+    type BackendSigners,
+    type ChainClients,
+    decodeRejectionReason,
+    productInteractionAbi,
+    SIGNER_LABELS,
+    signInteraction,
+} from "../../../infrastructure/blockchain";
+import type { Logger } from "../../../infrastructure/logger";
+import type { Database, Executor } from "../../../infrastructure/persistence";
+import type {
+    InteractionBatch,
+    InteractionBatchesRepository,
+} from "../repositories/interaction-batches-repository";
+import type { InteractionChainReader } from "../repositories/interaction-chain-reader";
+import type {
+    FailureStatus,
+    PendingInteraction,
+    PendingInteractionsRepository,
+} from "../repositories/pending-interactions-repository";
+import type {
+    OnChainInclusion,
+    PushedInteractionsRepository,
+} from "../repositories/pushed-interactions-repository";
+import { ALREADY_HANDLED, failureStatusOfRejection } from "./interaction-outcomes";
+import { retryDelayMs } from "./retry-schedule";
+
+export type InteractionExecutorDeps = {
+    db: Database;
+    clients: ChainClients;
+    signers: BackendSigners;
+    chain: InteractionChainReader;
+    pending: PendingInteractionsRepository;
+    pushed: PushedInteractionsRepository;
+    batches: InteractionBatchesRepository;
+    logger: Logger;
+    /** Interactions per on-chain transaction (seed: 200). */
+    batchSize: number;
+    /** How long a run waits for a receipt before leaving the batch to reconciliation. */
+    receiptTimeoutMs?: number;
+};
+
+type PreparedBatch = {
+    batch: InteractionBatch;
+    rows: PendingInteraction[];
+    signatures: Map<number, Hex>;
+    contract: Address;
+    serialized: Hex;
+};
+
+export type ExecutionReport = { batches: number; pushed: number; failed: number };
+
+export class InteractionExecutor {
+    constructor(private readonly deps: InteractionExecutorDeps) {}
+
+    private get executor() {
+        return this.deps.signers.account(SIGNER_LABELS.interactionExecutor);
+    }
+
+    /** One run: reconcile orphaned batches, then send batches until no simulated row is left. */
+    async run(): Promise<ExecutionReport> {
+        const report: ExecutionReport = { batches: 0, pushed: 0, failed: 0 };
+        await this.reconcileOpenBatches(report);
+        for (;;) {
+            const prepared = await this.prepareNextBatch(report);
+            if (prepared === "empty") break;
+            if (prepared === "skipped") continue;
+            report.batches++;
+            await this.sendAndSettle(prepared, report);
+        }
+        return report;
+    }
+
+    /** Claims rows, signs them and records the batch's intent (committed before any send). */
+    private async prepareNextBatch(
+        report: ExecutionReport,
+    ): Promise<PreparedBatch | "empty" | "skipped"> {
+        const { db, pending, batches, chain, clients, signers } = this.deps;
+        return db.transaction(async (tx) => {
+            const rows = await pending.claimSimulated(tx, this.deps.batchSize);
+            const first = rows[0];
+            if (!first) return "empty" as const;
+            const contract = await chain.interactionContractOf(first.productId);
+            if (!contract) {
+                await this.fail(tx, rows, "failed", "No interaction contract for the product");
+                report.failed += rows.length;
+                return "skipped" as const;
+            }
+            const productId = BigInt(first.productId);
+            const signatures = new Map<number, Hex>();
+            for (const row of rows) {
+                row.signature = await signInteraction({
+                    signers,
+                    chainId: clients.chain.id,
+                    interactionContract: contract,
+                    interaction: {
+                        id: row.interactionId,
+                        productId,
+                        wallet: row.wallet,
+                        data: row.interactionData,
+                    },
+                });
+                signatures.set(row.id, row.signature);
+            }
+            const data = encodeFunctionData({
+                abi: productInteractionAbi,
+                functionName: "handleInteractions",
+                args: [
+                    rows.map((row) => ({
+                        id: row.interactionId,
+                        wallet: row.wallet,
+                        data: row.interactionData,
+                        signature: signatures.get(row.id) as Hex,
+                    })),
+                ],
+            });
+            const account = this.executor;
+            let gas: bigint;
+            try {
+                gas = await clients.publicClient.estimateGas({ account, to: contract, data });
+            } catch (error) {
+                // The whole batch would revert (nothing per item can make it revert): retry later.
+                this.deps.logger.warn(
+                    { err: error, size: rows.length },
+                    "interaction batch gas estimation failed",
+                );
+                await this.fail(
+                    tx,
+                    rows,
+                    "execution_failed",
+                    "Failed to push transaction on-chain",
+                );
+                report.failed += rows.length;
+                return "skipped" as const;
+            }
+            const [nonce, fromBlock] = await Promise.all([
+                clients.publicClient.getTransactionCount({
+                    address: account.address,
+                    blockTag: "pending",
+                }),
+                clients.publicClient.getBlockNumber({ cacheTime: 0 }),
+            ]);
+            const request = await clients.walletClient(account).prepareTransactionRequest({
+                account,
+                to: contract,
+                data,
+                nonce,
+                gas: (gas * 125n) / 100n,
+            });
+            const serialized = await account.signTransaction(request as never);
+            const batch: InteractionBatch = {
+                id: randomUUID(),
+                executor: account.address,
+                nonce,
+                fromBlock,
+                txHash: keccak256(serialized),
+                size: rows.length,
+                status: "sending",
+                createdAt: new Date(),
+                completedAt: null,
+            };
+            await batches.create(tx, { ...batch, txHash: batch.txHash as Hex });
+            await pending.markExecuting(
+                tx,
+                batch.id,
+                rows.map((row) => ({ id: row.id, signature: signatures.get(row.id) as Hex })),
+            );
+            return { batch, rows, signatures, contract, serialized };
+        });
+    }
+
+    private async sendAndSettle(prepared: PreparedBatch, report: ExecutionReport): Promise<void> {
+        const { clients, logger } = this.deps;
+        const { batch } = prepared;
+        try {
+            await clients.publicClient.sendRawTransaction({
+                serializedTransaction: prepared.serialized,
+            });
+        } catch (error) {
+            // It may or may not have reached the node: the chain decides (reconciliation).
+            logger.warn({ err: error, batch: batch.id }, "interaction batch send failed");
+            await this.reconcile(batch, report, "execution_failed");
+            return;
+        }
+        let receipt: TransactionReceipt;
+        try {
+            receipt = await clients.publicClient.waitForTransactionReceipt({
+                hash: batch.txHash as Hex,
+                confirmations: clients.confirmations,
+                timeout: this.deps.receiptTimeoutMs ?? 120_000,
+            });
+        } catch (error) {
+            logger.warn(
+                { err: error, batch: batch.id },
+                "no receipt yet: batch left to reconciliation",
+            );
+            return;
+        }
+        await this.applyReceipt(batch, prepared.rows, prepared.contract, receipt, report);
+    }
+
+    /** Each interaction's outcome comes from the receipt's events, never from the batch's status. */
+    private async applyReceipt(
+        batch: InteractionBatch,
+        rows: PendingInteraction[],
+        contract: Address,
+        receipt: TransactionReceipt,
+        report: ExecutionReport,
+    ): Promise<void> {
+        const handled = new Map<Hex, OnChainInclusion>();
+        const rejected = new Map<Hex, string>();
+        if (receipt.status === "success") {
+            const logs = parseEventLogs({
+                abi: productInteractionAbi,
+                logs: receipt.logs.filter(
+                    (log) => log.address.toLowerCase() === contract.toLowerCase(),
+                ),
+            });
+            for (const log of logs) {
+                if (log.eventName === "InteractionHandled") {
+                    handled.set(log.args.id.toLowerCase() as Hex, {
+                        txHash: receipt.transactionHash,
+                        blockNumber: receipt.blockNumber,
+                    });
+                } else if (log.eventName === "InteractionRejected") {
+                    rejected.set(
+                        log.args.id.toLowerCase() as Hex,
+                        decodeRejectionReason(log.args.reason),
+                    );
+                }
+            }
+        }
+        const alreadyHandled = rows
+            .filter((row) => rejected.get(row.interactionId) === ALREADY_HANDLED)
+            .map((row) => row.interactionId);
+        for (const [id, inclusion] of await this.findHandled(
+            contract,
+            alreadyHandled,
+            batch.fromBlock,
+        )) {
+            handled.set(id, inclusion);
+        }
+        await this.deps.db.transaction(async (tx) => {
+            const accepted = rows.filter((row) => handled.has(row.interactionId));
+            await this.markPushed(tx, accepted, handled);
+            for (const row of rows) {
+                if (handled.has(row.interactionId)) continue;
+                const reason = rejected.get(row.interactionId);
+                if (reason === undefined) {
+                    await this.fail(tx, [row], "execution_failed", "Batch transaction reverted");
+                } else {
+                    await this.fail(
+                        tx,
+                        [row],
+                        failureStatusOfRejection(reason),
+                        `Rejected on-chain: ${reason}`,
+                    );
+                }
+            }
+            await this.deps.batches.complete(tx, batch.id);
+            report.pushed += accepted.length;
+            report.failed += rows.length - accepted.length;
+        });
+    }
+
+    /** Batches left open by a crash (or a missing receipt) are settled from the chain first. */
+    private async reconcileOpenBatches(report: ExecutionReport): Promise<void> {
+        for (const batch of await this.deps.batches.open(this.deps.db)) {
+            await this.reconcile(batch, report, "simulated");
+        }
+    }
+
+    /**
+     * Settles one open batch: by its receipt when mined; by waiting when it is still in the
+     * mempool; otherwise by the InteractionHandled events of its ids (pushed), the others going
+     * to `unsent` (`simulated` to be sent again after a crash, or `execution_failed` after a
+     * refused send).
+     */
+    private async reconcile(
+        batch: InteractionBatch,
+        report: ExecutionReport,
+        unsent: "simulated" | "execution_failed",
+    ): Promise<void> {
+        const { db, pending, clients, chain } = this.deps;
+        const rows = await pending.ofBatch(db, batch.id);
+        const first = rows[0];
+        const contract = first ? await chain.interactionContractOf(first.productId) : null;
+        if (!first || !contract) {
+            await this.deps.batches.complete(db, batch.id);
+            return;
+        }
+        const hash = batch.txHash as Hex;
+        let receipt = await clients.publicClient.getTransactionReceipt({ hash }).catch(() => null);
+        if (!receipt) {
+            const known = await clients.publicClient.getTransaction({ hash }).catch(() => null);
+            if (known) {
+                receipt = await clients.publicClient
+                    .waitForTransactionReceipt({
+                        hash,
+                        timeout: this.deps.receiptTimeoutMs ?? 120_000,
+                    })
+                    .catch(() => null);
+                if (!receipt) return; // still pending: the next run looks again
+            }
+        }
+        if (receipt) {
+            await this.applyReceipt(batch, rows, contract, receipt, report);
+            return;
+        }
+        const handled = await this.findHandled(
+            contract,
+            rows.map((row) => row.interactionId),
+            batch.fromBlock,
+        );
+        await db.transaction(async (tx) => {
+            const accepted = rows.filter((row) => handled.has(row.interactionId));
+            await this.markPushed(tx, accepted, handled);
+            const others = rows.filter((row) => !handled.has(row.interactionId));
+            if (unsent === "simulated") {
+                await pending.setStatus(
+                    tx,
+                    others.map((row) => row.id),
+                    "simulated",
+                    ["executing"],
+                );
+            } else {
+                await this.fail(
+                    tx,
+                    others,
+                    "execution_failed",
+                    "Failed to push transaction on-chain",
+                );
+            }
+            await this.deps.batches.complete(tx, batch.id);
+            report.pushed += accepted.length;
+        });
+        this.deps.logger.info(
+            { batch: batch.id, pushed: handled.size, resent: rows.length - handled.size },
+            "interaction batch reconciled from chain events",
+        );
+    }
+
+    /** InteractionHandled events of these ids since `fromBlock`, by id. */
+    private async findHandled(
+        contract: Address,
+        ids: Hex[],
+        fromBlock: bigint,
+    ): Promise<Map<Hex, OnChainInclusion>> {
+        const found = new Map<Hex, OnChainInclusion>();
+        if (ids.length === 0) return found;
+        const logs = await this.deps.clients.publicClient.getContractEvents({
+            address: contract,
+            abi: productInteractionAbi,
+            eventName: "InteractionHandled",
+            args: { id: ids },
+            fromBlock,
+            toBlock: "latest",
+        });
+        for (const log of logs) {
+            if (log.transactionHash === null || log.blockNumber === null) continue;
+            found.set((log.args.id as Hex).toLowerCase() as Hex, {
+                txHash: log.transactionHash,
+                blockNumber: log.blockNumber,
+            });
+        }
+        return found;
+    }
+
+    private async markPushed(
+        tx: Executor,
+        rows: PendingInteraction[],
+        inclusions: Map<Hex, OnChainInclusion>,
+    ): Promise<void> {
+        if (rows.length === 0) return;
+        await this.deps.pushed.insert(
+            tx,
+            rows.map((row) => ({
+                row,
+                signature: row.signature ?? "0x",
+                inclusion: inclusions.get(row.interactionId) as OnChainInclusion,
+            })),
+        );
+        await this.deps.pending.delete(
+            tx,
+            rows.map((row) => row.id),
+        );
+    }
+
+    private async fail(
+        tx: Executor,
+        rows: PendingInteraction[],
+        status: FailureStatus,
+        reason: string,
+    ): Promise<void> {
+        const now = Date.now();
+        for (const row of rows) {
+            const retryCount = row.retryCount + 1;
+            await this.deps.pending.markFailure(tx, row.id, {
+                status,
+                reason,
+                retryCount,
+                nextRetryAt: new Date(now + retryDelayMs(status, retryCount)),
+            });
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import { type Hex, toHex } from "viem";
+import { encodePurchaseCompleted, newInteractionId } from "../../../infrastructure/blockchain";
+import type { Logger } from "../../../infrastructure/logger";
+import type { Database } from "../../../infrastructure/persistence";
+import type { OraclePort } from "../ports";
+import type { PendingInteractionsRepository } from "../repositories/pending-interactions-repository";
+import type { PurchaseTrackersRepository } from "../repositories/purchase-trackers-repository";
+import { PRODUCT_TYPE_DENOMINATOR } from "./interaction-types";
+import { normalizeProductId } from "./product-id";
+
+/**
+ * A confirmed purchase whose Merkle root is on-chain becomes a pending purchase.completed
+ * interaction carrying its proof, for the wallet that listened for it. The interaction insert and
+ * the tracker's `pushed` flag are written in one transaction (the seed used two statements).
+ */
+export class PurchaseTracker {
+    constructor(
+        private readonly deps: {
+            db: Database;
+            oracle: OraclePort | undefined;
+            trackers: PurchaseTrackersRepository;
+            pending: PendingInteractionsRepository;
+            logger: Logger;
+            onQueued: () => void;
+        },
+    ) {}
+
+    async run(): Promise<{ queued: number }> {
+        const { oracle } = this.deps;
+        if (!oracle) return { queued: 0 };
+        const queued = await this.deps.db.transaction(async (tx) => {
+            let count = 0;
+            for (const tracker of await this.deps.trackers.claimUnpushed(tx, 50)) {
+                const lookup = await oracle.proofs.forPurchaseToken({
+                    token: tracker.token,
+                    externalPurchaseId: tracker.externalPurchaseId,
+                });
+                if (lookup.status !== "success" || lookup.purchaseStatus !== "confirmed") continue;
+                const interactionId = newInteractionId();
+                const purchaseId =
+                    typeof lookup.purchaseId === "bigint"
+                        ? lookup.purchaseId
+                        : BigInt(lookup.purchaseId);
+                await this.deps.pending.insert(tx, [
+                    {
+                        interactionId,
+                        wallet: tracker.wallet,
+                        productId: normalizeProductId(lookup.productId),
+                        typeDenominator: PRODUCT_TYPE_DENOMINATOR.purchase,
+                        interactionData: encodePurchaseCompleted(purchaseId, lookup.proof as Hex[]),
+                    },
+                ]);
+                await this.deps.trackers.markPushed(tx, tracker.id, interactionId);
+                this.deps.logger.debug(
+                    { tracker: tracker.id, purchaseId: toHex(purchaseId) },
+                    "purchase.completed queued",
+                );
+                count++;
+            }
+            return count;
+        });
+        if (queued > 0) this.deps.onQueued();
+        return { queued };
+    }
+}

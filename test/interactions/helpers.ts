@@ -1,0 +1,162 @@
+/** Fixtures of the interactions tests: a minted product, wallets with sessions, SDK tokens. */
+import {
+    type Address,
+    encodeFunctionData,
+    erc20Abi,
+    type Hex,
+    type PrivateKeyAccount,
+    pad,
+    parseEther,
+    parseEventLogs,
+    stringToHex,
+    toHex,
+} from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import {
+    campaignBankAbi,
+    INTERACTION_TYPE,
+    type MintedProduct,
+    mintProduct,
+    productInteractionAbi,
+    productInteractionManagerAbi,
+    referralCampaignAbi,
+    referralCampaignBytecode,
+    SIGNER_LABELS,
+} from "../../src/infrastructure/blockchain";
+import type { Chain } from "../../src/infrastructure/chain";
+
+let domainCounter = 0;
+
+export async function fundedAccount(chain: Chain): Promise<PrivateKeyAccount> {
+    const account = privateKeyToAccount(generatePrivateKey());
+    await chain.clients.publicClient.request({
+        method: "anvil_setBalance",
+        params: [account.address, toHex(parseEther("100"))],
+    } as never);
+    return account;
+}
+
+export async function send(chain: Chain, account: PrivateKeyAccount, to: Address, data: Hex) {
+    const hash = await chain.clients.walletClient(account).sendTransaction({ to, data });
+    return chain.clients.waitForReceipt(hash);
+}
+
+export type TestProduct = MintedProduct & { productIdHex: Hex; owner: PrivateKeyAccount };
+
+export async function mintTestProduct(
+    chain: Chain,
+    bankTokens: Address[] = [],
+): Promise<TestProduct> {
+    const owner = await fundedAccount(chain);
+    const minted = await mintProduct({
+        clients: chain.clients,
+        signers: chain.signers,
+        deployment: chain.deployment,
+        productTypes: (1n << 30n) | (1n << 31n),
+        name: "Test shop",
+        domain: `shop-${process.pid}-${++domainCounter}-${Date.now()}.example.com`,
+        owner: owner.address,
+        bankTokens,
+    });
+    return { ...minted, owner, productIdHex: pad(toHex(minted.productId), { size: 32 }) };
+}
+
+/** A referral campaign paying `referrer` / `referee` (raw units) on purchase.completed. */
+export async function attachReferralCampaign(
+    chain: Chain,
+    product: TestProduct,
+    token: Address,
+    amounts: { referrer: bigint; referee: bigint; funding: bigint },
+): Promise<{ campaign: Address; bank: Address }> {
+    const bank = product.banks[token] as Address;
+    const { owner } = product;
+    const deployHash = await chain.clients.walletClient(owner).deployContract({
+        abi: referralCampaignAbi,
+        bytecode: referralCampaignBytecode,
+        args: [
+            product.interactionContract,
+            bank,
+            chain.deployment.productAdministratorRegistry,
+            stringToHex("referral", { size: 32 }),
+        ],
+    });
+    const campaign = (await chain.clients.waitForReceipt(deployHash)).contractAddress as Address;
+    await send(
+        chain,
+        owner,
+        campaign,
+        encodeFunctionData({
+            abi: referralCampaignAbi,
+            functionName: "setTrigger",
+            args: [INTERACTION_TYPE.purchaseCompleted, amounts.referrer, amounts.referee],
+        }),
+    );
+    await send(
+        chain,
+        owner,
+        bank,
+        encodeFunctionData({
+            abi: campaignBankAbi,
+            functionName: "setCampaignAllowed",
+            args: [campaign, true],
+        }),
+    );
+    await send(
+        chain,
+        owner,
+        product.interactionContract,
+        encodeFunctionData({
+            abi: productInteractionAbi,
+            functionName: "attachCampaign",
+            args: [campaign],
+        }),
+    );
+    const fund = await chain.signers.send(SIGNER_LABELS.moneriumDev, ({ wallet, nonce }) =>
+        wallet.writeContract({
+            address: token,
+            abi: erc20Abi,
+            functionName: "transfer",
+            args: [bank, amounts.funding],
+            nonce,
+        }),
+    );
+    await chain.clients.waitForReceipt(fund);
+    return { campaign, bank };
+}
+
+/** A wallet (an EOA here: sessions are opened by the wallet itself) with an open session. */
+export async function walletWithSession(
+    chain: Chain,
+    seconds = 30 * 86_400,
+): Promise<PrivateKeyAccount> {
+    const wallet = await fundedAccount(chain);
+    const block = await chain.clients.publicClient.getBlock();
+    await send(
+        chain,
+        wallet,
+        chain.deployment.productInteractionManager,
+        encodeFunctionData({
+            abi: productInteractionManagerAbi,
+            functionName: "openSession",
+            args: [Number(block.timestamp) + seconds],
+        }),
+    );
+    return wallet;
+}
+
+/** Every InteractionHandled event of a product's contract, by interaction id. */
+export async function handledEvents(chain: Chain, contract: Address) {
+    const logs = await chain.clients.publicClient.getLogs({
+        address: contract,
+        fromBlock: 0n,
+        toBlock: "latest",
+    });
+    return parseEventLogs({ abi: productInteractionAbi, logs }).flatMap((log) =>
+        log.eventName === "InteractionHandled" ? [log.args] : [],
+    );
+}
+
+export const sdkHeaders = (token: string) => ({
+    "content-type": "application/json",
+    "x-wallet-sdk-auth": token,
+});
