@@ -2,28 +2,37 @@ import { Elysia, t } from "elysia";
 import type { Infrastructure } from "../infrastructure";
 
 /**
- * `/health` is readiness: it pings the database and answers 503 naming what failed.
- * `/health/live` is liveness: the process answers, nothing else is checked.
+ * `/health` is readiness: it checks the database (and Redis when the instances share one) and
+ * answers 503 naming what failed. `/health/live` is liveness: the process answers, nothing else.
  */
-export function healthRoutes(infra: Pick<Infrastructure, "config" | "database">) {
+export function healthRoutes(infra: Pick<Infrastructure, "config" | "database" | "pubsub">) {
     const identity = { hostname: infra.config.hostname, stage: infra.config.stage };
+    const checks: Array<[name: string, check: () => Promise<boolean>]> = [
+        [
+            "database",
+            () =>
+                infra.database.ping(2_000).then(
+                    () => true,
+                    () => false,
+                ),
+        ],
+    ];
+    if (infra.pubsub.kind === "redis") {
+        checks.push(["redis", async () => (await infra.pubsub.health()).ok]);
+    }
     return new Elysia({ name: "health" })
         .get(
             "/health",
             async ({ status }) => {
-                try {
-                    await infra.database.ping(2_000);
-                    return { status: "ok" as const, ...identity };
-                } catch {
-                    return status(503, {
-                        status: "error" as const,
-                        failed: ["database"],
-                        ...identity,
-                    });
-                }
+                const results = await Promise.all(
+                    checks.map(async ([name, check]) => [name, await check()] as const),
+                );
+                const failed = results.filter(([, ok]) => !ok).map(([name]) => name);
+                if (failed.length === 0) return { status: "ok" as const, ...identity };
+                return status(503, { status: "error" as const, failed, ...identity });
             },
             {
-                detail: { summary: "Readiness: the service and its database answer" },
+                detail: { summary: "Readiness: the service and its dependencies answer" },
                 response: {
                     200: t.Object({
                         status: t.Literal("ok"),

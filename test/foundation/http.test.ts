@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Elysia, t } from "elysia";
+import { legacyPathFor } from "../../src/api/legacy";
+import { hmacBase64, startOracleFixture } from "../oracle/helpers";
 import { jsonHeaders, readJson, startTestApp, type TestApp } from "../support/test-app";
 
 let server: TestApp;
@@ -14,16 +16,6 @@ beforeAll(async () => {
                         quantity: t.Integer({ minimum: 1 }),
                     }),
                 })
-                .post(
-                    "/ext/products/:productId/webhook/oracle/custom",
-                    ({ params, query, request }) => ({
-                        reached: "ext",
-                        productId: params.productId,
-                        query,
-                        method: request.method,
-                    }),
-                    { parse: "none" },
-                )
                 .get("/test/crash", () => {
                     throw new Error("secret internal detail: select * from users");
                 }),
@@ -146,22 +138,49 @@ describe("CORS", () => {
 });
 
 describe("legacy paths", () => {
-    test("/oracle/custom/<id>/hook reaches its /ext route with method, body and query kept", async () => {
-        const productId = `0x${"ab".repeat(32)}`;
-        const response = await server.request(`/oracle/custom/${productId}/hook?source=legacy`, {
-            method: "POST",
-            headers: { ...jsonHeaders, origin: "http://localhost:3000" },
-            body: JSON.stringify({ id: "order-1" }),
+    test("/oracle/custom/<id>/hook reaches its /ext route with headers and body kept", async () => {
+        const oracle = await startOracleFixture({ app: server, platform: "custom" });
+        const body = JSON.stringify({
+            id: "legacy-order-1",
+            customerId: "customer-1",
+            status: "confirmed",
+            token: "legacy-token",
+            currency: "EUR",
+            totalPrice: "12.50",
         });
+        const response = await server.request(
+            `/oracle/custom/${oracle.productId}/hook?via=legacy`,
+            {
+                method: "POST",
+                headers: {
+                    ...jsonHeaders,
+                    origin: "http://localhost:3000",
+                    "x-hmac-sha256": hmacBase64(oracle.secret, body),
+                },
+                body,
+            },
+        );
         expect(response.status).toBe(200);
-        expect(await readJson(response)).toEqual({
-            reached: "ext",
-            productId,
-            query: { source: "legacy" },
-            method: "POST",
-        });
         // CORS headers appear once, from the outer request.
         expect(response.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
+        const status = await server.request(
+            `/business/product/${oracle.productId}/oracleWebhook/status`,
+            { headers: { "x-business-auth": oracle.ownerToken } },
+        );
+        expect((await readJson(status)).stats.totalPurchaseHandled).toBe(1);
+    });
+
+    test("each legacy path maps onto its route", () => {
+        expect(legacyPathFor("/interactions/webhook/0x01/pushRaw")).toBe(
+            "/ext/products/0x01/webhook/interactions/pushRaw",
+        );
+        expect(legacyPathFor("/interactions/listenForPurchase")).toBe(
+            "/wallet/interactions/listenForPurchase",
+        );
+        expect(legacyPathFor("/oracle/shopify/0xab/hook/")).toBe(
+            "/ext/products/0xab/webhook/oracle/shopify",
+        );
+        expect(legacyPathFor("/oracle/magento/0xab/hook")).toBeNull();
     });
 
     test("an unmapped legacy-looking path is a 404", async () => {
