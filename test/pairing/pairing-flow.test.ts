@@ -22,7 +22,11 @@ let push: TestPushService;
 beforeAll(async () => {
     const vapid = webpush.generateVAPIDKeys();
     server = await startTestApp({
-        env: { VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey },
+        env: {
+            VAPID_PUBLIC_KEY: vapid.publicKey,
+            VAPID_PRIVATE_KEY: vapid.privateKey,
+            RATE_LIMIT_PAIRING: "100000/60",
+        },
     });
     push = startTestPushService({ vapidPublicKey: vapid.publicKey });
 });

@@ -184,11 +184,11 @@ export class PairingSocketService {
         if (!pairing)
             throw new PairingSocketClose(PairingCloseCode.pairingNotFound, "Pairing not found");
         if (!(await socket.listen(pairingId, "origin"))) return;
+        await this.deps.pairings.touch([pairingId]);
         await this.deps.relay.deliver(pairingId, "target", {
             type: "partner-connected",
             payload: { pairingId, deviceName: socket.device.name },
         });
-        await this.deps.pairings.touch([pairingId]);
         // Answers given while this desktop was away (subscribed first: nothing falls in between).
         const answers = await this.deps.requests.findUndeliveredAnswers(pairingId);
         for (const answer of answers) socket.send(answerMessage(answer));
@@ -209,6 +209,8 @@ export class PairingSocketService {
         for (const pairing of pairings) {
             if (!(await socket.listen(pairing.pairingId, "target"))) return;
         }
+        const pairingIds = pairings.map((pairing) => pairing.pairingId);
+        await this.deps.pairings.touch(pairingIds);
         await Promise.all(
             pairings.map((pairing) =>
                 this.deps.relay.deliver(pairing.pairingId, "origin", {
@@ -217,8 +219,6 @@ export class PairingSocketService {
                 }),
             ),
         );
-        const pairingIds = pairings.map((pairing) => pairing.pairingId);
-        await this.deps.pairings.touch(pairingIds);
         const originNames = new Map(pairings.map((p) => [p.pairingId, p.originName]));
         for (const request of await this.deps.requests.findUnprocessed(pairingIds)) {
             socket.send({
