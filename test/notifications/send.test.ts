@@ -163,15 +163,6 @@ describe("POST /business/notifications/send", () => {
         expect((await send("{oops")).status).toBe(400);
     });
 
-    test("422 while the rewards filter has no reward index behind it", async () => {
-        const response = await send({ targets: { filter: { rewards: { min: "0x1" } } }, payload });
-        expect(response.status).toBe(422);
-        expect(await readJson(response)).toEqual({
-            error: "rewards_filter_unavailable",
-            message: "rewards filter not available yet",
-        });
-    });
-
     test("a merchant cannot reach a wallet that never interacted with its products", async () => {
         const stranger = randomWallet();
         const subscription = push.subscriber();

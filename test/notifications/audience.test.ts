@@ -1,0 +1,235 @@
+/**
+ * Who a merchant's broadcast reaches, end to end: products minted on anvil, interactions queued
+ * through the SDK route, subscriptions registered through the wallet route, deliveries decrypted
+ * by the local push service.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { type Address, type Hex, type PrivateKeyAccount, parseEther, toHex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import webpush from "web-push";
+import {
+    encodeReferralCreateLink,
+    mintProduct,
+    PRODUCT_ROLES,
+    productAdministratorRegistryAbi,
+} from "../../src/infrastructure/blockchain";
+import { readJson, startTestApp, type TestApp } from "../support/test-app";
+import { setUpReferral } from "../wallet/helpers";
+import { type Subscriber, startTestPushService, type TestPushService } from "./push-service";
+import { productIdHex, randomWallet, subscribe, walletToken } from "./support";
+
+let server: TestApp;
+let push: TestPushService;
+let merchant: PrivateKeyAccount;
+let merchantToken: string;
+let otherMerchant: Address;
+let ownProduct: Hex;
+let otherProduct: Hex;
+const users: Record<
+    "loyal" | "elsewhere" | "never",
+    { wallet: Address; subscription: Subscriber }
+> = {} as never;
+
+async function mint(owner: Address, label: string): Promise<Hex> {
+    const { chain } = server.infra;
+    const { productId } = await mintProduct({
+        clients: chain.clients,
+        signers: chain.signers,
+        deployment: chain.deployment,
+        productTypes: 1n << 30n,
+        name: label,
+        domain: `${label}-${owner.slice(2, 10).toLowerCase()}.example.com`,
+        owner,
+    });
+    return productIdHex(productId);
+}
+
+/** Queues referral "create link" interactions through the SDK route, as the SDK does. */
+async function interact(wallet: Address, productId: Hex, times: number) {
+    const { token } = await server.infra.tokens.signSdk(wallet);
+    const interactions = Array.from({ length: times }, () => ({
+        wallet,
+        productId,
+        interaction: {
+            handlerTypeDenominator: toHex(30),
+            interactionData: encodeReferralCreateLink(),
+        },
+    }));
+    const response = await server.request("/wallet/interactions/push", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-wallet-sdk-auth": token },
+        body: JSON.stringify({ interactions }),
+    });
+    expect(response.status).toBe(200);
+    expect(await readJson(response)).toHaveLength(times);
+}
+
+const send = (token: string, targets: unknown) =>
+    server
+        .request("/business/notifications/send", {
+            method: "POST",
+            headers: { "content-type": "application/json", "x-business-auth": token },
+            body: JSON.stringify({ targets, payload: { title: "Hello", body: "From your shop" } }),
+        })
+        .then(async (response) => {
+            expect(response.status).toBe(200);
+            return readJson(response);
+        });
+
+const reached = (since: number) =>
+    push.deliveries.slice(since).map((delivery) => {
+        expect(delivery.payload).toEqual({ title: "Hello", body: "From your shop" });
+        const user = Object.entries(users).find(
+            ([, u]) => u.subscription.endpoint === delivery.endpoint,
+        );
+        return user?.[0];
+    });
+
+beforeAll(async () => {
+    const vapid = webpush.generateVAPIDKeys();
+    server = await startTestApp({
+        env: { VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey },
+    });
+    push = startTestPushService({ vapidPublicKey: vapid.publicKey });
+    merchant = privateKeyToAccount(generatePrivateKey());
+    await server.infra.chain.clients.publicClient.request({
+        method: "anvil_setBalance",
+        params: [merchant.address, toHex(parseEther("10"))],
+    } as never);
+    merchantToken = (await server.infra.tokens.signBusiness(merchant.address)).token;
+    otherMerchant = randomWallet();
+    ownProduct = await mint(merchant.address, "own");
+    otherProduct = await mint(otherMerchant, "other");
+
+    for (const name of ["loyal", "elsewhere", "never"] as const) {
+        const wallet = randomWallet();
+        const subscription = push.subscriber();
+        expect(
+            (await subscribe(server, await walletToken(server, wallet), subscription)).status,
+        ).toBe(200);
+        users[name] = { wallet, subscription };
+    }
+    await interact(users.loyal.wallet, ownProduct, 2);
+    await interact(users.elsewhere.wallet, otherProduct, 1);
+});
+afterAll(async () => {
+    push?.stop();
+    await server?.stop();
+});
+
+describe("a merchant reaches only wallets that interacted with its products", () => {
+    test("explicit wallets: the others are skipped, never sent to", async () => {
+        const since = push.deliveries.length;
+        const result = await send(merchantToken, {
+            wallets: [users.loyal.wallet, users.elsewhere.wallet, users.never.wallet],
+        });
+        expect(result).toEqual({ sent: 1, skipped: 2, failed: 0 });
+        expect(reached(since)).toEqual(["loyal"]);
+    });
+
+    test("filters: within the merchant's own products only", async () => {
+        let since = push.deliveries.length;
+        expect(await send(merchantToken, { filter: {} })).toEqual({
+            sent: 1,
+            skipped: 0,
+            failed: 0,
+        });
+        expect(reached(since)).toEqual(["loyal"]);
+
+        // Someone else's product: nobody, even though a wallet interacted with it.
+        since = push.deliveries.length;
+        expect(await send(merchantToken, { filter: { productIds: [otherProduct] } })).toEqual({
+            sent: 0,
+            skipped: 0,
+            failed: 0,
+        });
+        expect(reached(since)).toEqual([]);
+
+        // The short form of the product id is the same product.
+        const short = toHex(BigInt(ownProduct));
+        expect(
+            await send(merchantToken, {
+                filter: { productIds: [short], interactions: { min: 2 } },
+            }),
+        ).toEqual({ sent: 1, skipped: 0, failed: 0 });
+        expect(await send(merchantToken, { filter: { interactions: { min: 3 } } })).toEqual({
+            sent: 0,
+            skipped: 0,
+            failed: 0,
+        });
+        const now = Math.floor(Date.now() / 1000);
+        expect(
+            await send(merchantToken, {
+                filter: { firstInteractionTimestamp: { max: now - 3600 } },
+            }),
+        ).toEqual({ sent: 0, skipped: 0, failed: 0 });
+        expect(
+            await send(merchantToken, {
+                filter: { firstInteractionTimestamp: { min: now - 3600 } },
+            }),
+        ).toEqual({ sent: 1, skipped: 0, failed: 0 });
+    });
+
+    test("an administrator of the product reaches its audience; another merchant does not", async () => {
+        const admin = randomWallet();
+        const { chain } = server.infra;
+        const hash = await chain.clients.walletClient(merchant).writeContract({
+            address: chain.deployment.productAdministratorRegistry,
+            abi: productAdministratorRegistryAbi,
+            functionName: "grantRoles",
+            args: [BigInt(ownProduct), admin, PRODUCT_ROLES.admin],
+        });
+        await chain.clients.waitForReceipt(hash);
+        const adminToken = (await server.infra.tokens.signBusiness(admin)).token;
+        expect(await send(adminToken, { wallets: [users.loyal.wallet] })).toEqual({
+            sent: 1,
+            skipped: 0,
+            failed: 0,
+        });
+
+        const otherToken = (await server.infra.tokens.signBusiness(otherMerchant)).token;
+        expect(await send(otherToken, { wallets: [users.loyal.wallet] })).toEqual({
+            sent: 0,
+            skipped: 1,
+            failed: 0,
+        });
+        expect(await send(otherToken, { wallets: [users.elsewhere.wallet] })).toEqual({
+            sent: 1,
+            skipped: 0,
+            failed: 0,
+        });
+    });
+});
+
+describe("rewards filter (the reward index)", () => {
+    test("keeps the wallets whose rewards on the merchant's products fall in the range", async () => {
+        const referral = await setUpReferral(server.infra.chain, "rewarded-shop.example.com");
+        // Pays the referrer 10 and the referee 5 usde (18 decimals) on-chain.
+        await referral.purchase(1n);
+        await server.domains.wallet.jobs.rewardIndex.runNow();
+        const productId = productIdHex(referral.product.productId);
+        const subscriptions = new Map<string, Subscriber>();
+        for (const account of [referral.referrer, referral.referee]) {
+            const subscription = push.subscriber();
+            const token = await walletToken(server, account.address);
+            expect((await subscribe(server, token, subscription)).status).toBe(200);
+            subscriptions.set(subscription.endpoint, subscription);
+            await interact(account.address, productId, 1);
+        }
+        const token = (await server.infra.tokens.signBusiness(referral.merchant.address)).token;
+        const endpointsReached = async (rewards: { min?: Hex; max?: Hex }) => {
+            const since = push.deliveries.length;
+            const result = await send(token, { filter: { rewards } });
+            const endpoints = push.deliveries.slice(since).map((d) => d.endpoint);
+            expect(result.sent).toBe(endpoints.length);
+            return endpoints;
+        };
+        const [referrerEndpoint, refereeEndpoint] = [...subscriptions.keys()];
+        expect(await endpointsReached({ min: toHex(parseEther("6")) })).toEqual([referrerEndpoint]);
+        expect(await endpointsReached({ max: toHex(parseEther("5")) })).toEqual([refereeEndpoint]);
+        expect((await endpointsReached({ min: toHex(parseEther("5")) })).sort()).toEqual(
+            [referrerEndpoint, refereeEndpoint].sort(),
+        );
+        expect(await endpointsReached({ min: toHex(parseEther("11")) })).toEqual([]);
+    });
+});
