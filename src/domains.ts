@@ -1,4 +1,5 @@
 import { createAuthDomain } from "./domain/auth";
+import { createBusinessDomain } from "./domain/business";
 import { createInteractionsDomain } from "./domain/interactions";
 import { createNotificationsDomain } from "./domain/notifications";
 import { createOracleDomain } from "./domain/oracle";
@@ -14,6 +15,7 @@ import type { JobScheduler } from "./jobs";
  */
 export function createDomains(infra: Infrastructure, jobs: JobScheduler) {
     const auth = createAuthDomain(infra, jobs);
+    const business = createBusinessDomain(infra, jobs);
     const oracle = createOracleDomain(infra, jobs);
     const interactions = createInteractionsDomain(infra, jobs, { oracle });
     oracle.usePendingPurchaseTrackers(interactions.pendingPurchaseTrackers);
@@ -21,7 +23,7 @@ export function createDomains(infra: Infrastructure, jobs: JobScheduler) {
     const wallet = createWalletDomain(infra, jobs);
     const notifications = createNotificationsDomain(infra, jobs, interactions, wallet);
     const pairing = createPairingDomain(infra, jobs, notifications.signatureRequestNotifier);
-    return { auth, interactions, notifications, oracle, pairing, wallet };
+    return { auth, business, interactions, notifications, oracle, pairing, wallet };
 }
 
 export type Domains = ReturnType<typeof createDomains>;

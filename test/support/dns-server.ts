@@ -63,7 +63,7 @@ function answer(query: Buffer, records: Map<string, string[]>, queries: string[]
     return Buffer.concat([header, query.subarray(12, questionEnd), ...answers]);
 }
 
-/** One TXT answer: a pointer to the question name (offset 12), TTL 1 s, the text in 255-byte strings. */
+/** One TXT answer: a pointer to the question name (offset 12), TTL 0, the text in 255-byte strings. */
 function txtRecord(text: string): Buffer {
     const bytes = Buffer.from(text, "utf8");
     const chunks: Buffer[] = [];
@@ -76,7 +76,7 @@ function txtRecord(text: string): Buffer {
     fixed.writeUInt16BE(0xc00c, 0); // name: pointer to the question
     fixed.writeUInt16BE(TYPE_TXT, 2);
     fixed.writeUInt16BE(1, 4); // class IN
-    fixed.writeUInt32BE(1, 6); // TTL
+    fixed.writeUInt32BE(0, 6); // TTL 0: resolvers must not cache what tests change
     fixed.writeUInt16BE(data.length, 10);
     return Buffer.concat([fixed, data]);
 }

@@ -1,0 +1,33 @@
+import { Elysia } from "elysia";
+import type { Address } from "viem";
+import type { sessionMacros } from "../../../infrastructure/http";
+import type { TestFundingService } from "../services/test-funding-service";
+import { TestTokenBody } from "./models";
+
+/** `POST /funding/getTestToken`: test tokens for a campaign bank (never in production). */
+export function fundingRoutes(
+    macros: ReturnType<typeof sessionMacros>,
+    funding: TestFundingService,
+) {
+    return new Elysia({ name: "business-funding" }).use(macros).post(
+        "/funding/getTestToken",
+        async ({ businessSession, body }) => {
+            await funding.topUp(
+                businessSession?.wallet as Address | undefined,
+                body.bank as Address,
+                body.stablecoin,
+            );
+        },
+        {
+            // Before validation and the session: in production the route answers 404 to anyone.
+            transform: () => funding.assertAvailable(),
+            withBusinessSession: true,
+            body: TestTokenBody,
+            detail: {
+                summary:
+                    "Mint test tokens to a campaign bank (not in production; empty 200 once mined)",
+                tags: ["business"],
+            },
+        },
+    );
+}

@@ -1,0 +1,67 @@
+import { Elysia } from "elysia";
+import type { Address } from "viem";
+import type { sessionMacros } from "../../../infrastructure/http";
+import type { ProductDomainService } from "../services/product-domain-service";
+import type { ProductMintService } from "../services/product-mint-service";
+import {
+    DnsTxtQuery,
+    MintBody,
+    MintResponse,
+    VerifyDomainQuery,
+    VerifyDomainResponse,
+} from "./models";
+
+const detail = (summary: string) => ({ summary, tags: ["business"] });
+
+/** `/product/mint/*`: prove a domain (DNS TXT or setup code), then mint the product on-chain. */
+export function mintRoutes(
+    macros: ReturnType<typeof sessionMacros>,
+    domains: ProductDomainService,
+    minting: ProductMintService,
+) {
+    return new Elysia({ name: "business-product-mint" })
+        .use(macros)
+        .get(
+            "/product/mint/dnsTxt",
+            // The seed answers an empty text without a session.
+            ({ businessSession, query }) =>
+                businessSession
+                    ? domains.dnsTxtRecord(query.domain, businessSession.wallet as Address)
+                    : "",
+            {
+                withBusinessSession: true,
+                query: DnsTxtQuery,
+                detail: detail("The DNS TXT record proving the caller owns the domain (text)"),
+            },
+        )
+        .get(
+            "/product/mint/verify",
+            async ({ businessSession, query }) =>
+                businessSession
+                    ? domains.verify(
+                          query.domain,
+                          businessSession.wallet as Address,
+                          query.setupCode,
+                      )
+                    : { isDomainValid: false, isAlreadyMinted: false },
+            {
+                withBusinessSession: true,
+                query: VerifyDomainQuery,
+                response: { 200: VerifyDomainResponse },
+                detail: detail("Is the domain proven (DNS TXT or setup code) and already minted"),
+            },
+        )
+        .put(
+            "/product/mint",
+            async ({ businessSession, body }) =>
+                minting.mint(businessSession.wallet as Address, body),
+            {
+                withBusinessAuthent: true,
+                body: MintBody,
+                response: { 200: MintResponse },
+                detail: detail(
+                    "Mint a product on-chain with its interaction contract and campaign bank",
+                ),
+            },
+        );
+}

@@ -1,0 +1,230 @@
+import type { Logger } from "pino";
+import type { Address, Hash, Hex } from "viem";
+import {
+    campaignBankFactoryAbi,
+    PRODUCT_ROLES,
+    productAdministratorRegistryAbi,
+    productInteractionManagerAbi,
+    productRegistryAbi,
+    SIGNER_LABELS,
+} from "../../../infrastructure/blockchain";
+import type { Chain, ProductRolesReader } from "../../../infrastructure/chain";
+import { ApiError } from "../../../infrastructure/http";
+import type { ProductRegistryRepository } from "../repositories/product-registry-repository";
+import { rethrowChainUnavailable } from "./chain-failure";
+import type { DomainOwnershipService } from "./domain-ownership";
+import { normaliseProductDomain, paddedProductId, productIdOf } from "./product-domain";
+import {
+    type ProductType,
+    productNameBytes32,
+    productTypesMask,
+    sanitiseProductName,
+} from "./product-metadata";
+import { type Stablecoin, tokenOf } from "./stablecoins";
+
+export type MintRequest = {
+    name: string;
+    domain: string;
+    setupCode?: string;
+    currency: Stablecoin;
+    productTypes: ProductType[];
+};
+
+export type MintResult = {
+    txHash: Hash;
+    productId: Hex;
+    interactionContract?: Address;
+    bankContract?: Address;
+};
+
+export const invalidDomainProof = () =>
+    new ApiError(
+        400,
+        "invalid_domain_proof",
+        "The domain is invalid (either DNS TXT or invalid setup code)",
+    );
+
+const alreadyExists = (name: string, domain: string) =>
+    new ApiError(
+        400,
+        "product_already_exists",
+        `The product ${name} already exists for the domain ${domain}`,
+    );
+
+/**
+ * Mints a merchant's product on-chain from the backend's `minter` signer (its nonce lock orders
+ * every minter transaction), after the domain proof:
+ *   1. mint to the owner (simulated first: the id must be keccak256 of the domain), and wait for
+ *      the configured confirmations: from here on the product exists;
+ *   2. best effort, sent back to back: the backend signers' roles (oracle updater, product
+ *      signer), the interaction contract, the campaign bank in the chosen currency. A failure
+ *      there is logged and leaves the field out of the response, as in the seed.
+ * Mints of one domain run one after the other in this process; across instances the contract
+ * refuses the second one and we answer "already exists" all the same.
+ */
+export class ProductMintService {
+    private readonly inFlight = new Map<string, Promise<unknown>>();
+
+    constructor(
+        private readonly chain: Pick<Chain, "clients" | "deployment" | "signers">,
+        private readonly registry: ProductRegistryRepository,
+        private readonly ownership: DomainOwnershipService,
+        private readonly roles: Pick<ProductRolesReader, "invalidate">,
+        private readonly logger: Logger,
+    ) {}
+
+    async mint(owner: Address, request: MintRequest): Promise<MintResult> {
+        const domain = normaliseProductDomain(request.domain);
+        if (!domain) throw invalidDomainProof();
+        const name = sanitiseProductName(request.name);
+        if (!(await this.ownership.isOwnedBy(domain, owner, request.setupCode))) {
+            throw invalidDomainProof();
+        }
+        return this.oneAtATime(domain, () => this.mintDomain(owner, domain, name, request));
+    }
+
+    private async mintDomain(
+        owner: Address,
+        domain: string,
+        name: string,
+        request: MintRequest,
+    ): Promise<MintResult> {
+        const productId = productIdOf(domain);
+        const txHash = await this.mintProduct(owner, domain, name, request, productId).catch(
+            async (error: unknown) => {
+                // Lost a race with another instance, or minted between our check and send.
+                if (await this.registry.exists(productId).catch(() => false)) {
+                    throw alreadyExists(name, domain);
+                }
+                return rethrowChainUnavailable(error);
+            },
+        );
+        this.roles.invalidate(productId, owner);
+        const token = tokenOf(this.chain.deployment, request.currency);
+        await this.deployProductContracts(productId, token);
+        const [interactionContract, bankContract] = await Promise.all([
+            this.registry.interactionContractOf(productId),
+            this.registry.campaignBankOf(productId, token).catch(() => undefined),
+        ]);
+        return {
+            txHash,
+            productId: paddedProductId(productId),
+            ...(interactionContract ? { interactionContract } : {}),
+            ...(bankContract ? { bankContract } : {}),
+        };
+    }
+
+    private async mintProduct(
+        owner: Address,
+        domain: string,
+        name: string,
+        request: MintRequest,
+        productId: bigint,
+    ): Promise<Hash> {
+        if (await this.registry.exists(productId)) throw alreadyExists(name, domain);
+        const { clients, deployment, signers } = this.chain;
+        const call = {
+            address: deployment.productRegistry,
+            abi: productRegistryAbi,
+            functionName: "mint",
+            args: [productTypesMask(request.productTypes), productNameBytes32(name), domain, owner],
+        } as const;
+        const { result } = await clients.publicClient.simulateContract({
+            ...call,
+            account: signers.account(SIGNER_LABELS.minter),
+        });
+        if (result !== productId) {
+            throw new Error(`registry would mint ${result} for ${domain}, expected ${productId}`);
+        }
+        const txHash = await signers.send(SIGNER_LABELS.minter, ({ wallet, nonce }) =>
+            wallet.writeContract({ ...call, nonce }),
+        );
+        await clients.waitForReceipt(txHash);
+        return txHash;
+    }
+
+    private async deployProductContracts(productId: bigint, token: Address): Promise<void> {
+        const { clients, deployment, signers } = this.chain;
+        const oracleUpdater = signers.address(SIGNER_LABELS.oracleUpdater);
+        const productSigner = signers.productAccount(productId).address;
+        const steps: Array<{ step: string; send: () => Promise<Hash> }> = [
+            {
+                step: "bootstrapRoles",
+                send: () =>
+                    signers.send(SIGNER_LABELS.minter, ({ wallet, nonce }) =>
+                        wallet.writeContract({
+                            address: deployment.productAdministratorRegistry,
+                            abi: productAdministratorRegistryAbi,
+                            functionName: "bootstrapRoles",
+                            args: [
+                                productId,
+                                [oracleUpdater, productSigner],
+                                [
+                                    PRODUCT_ROLES.purchaseOracleUpdater,
+                                    PRODUCT_ROLES.interactionManager,
+                                ],
+                            ],
+                            nonce,
+                        }),
+                    ),
+            },
+            {
+                step: "deployInteractionContract",
+                send: () =>
+                    signers.send(SIGNER_LABELS.minter, ({ wallet, nonce }) =>
+                        wallet.writeContract({
+                            address: deployment.productInteractionManager,
+                            abi: productInteractionManagerAbi,
+                            functionName: "deployInteractionContract",
+                            args: [productId],
+                            nonce,
+                        }),
+                    ),
+            },
+            {
+                step: "deployCampaignBank",
+                send: () =>
+                    signers.send(SIGNER_LABELS.minter, ({ wallet, nonce }) =>
+                        wallet.writeContract({
+                            address: deployment.campaignBankFactory,
+                            abi: campaignBankFactoryAbi,
+                            functionName: "deployCampaignBank",
+                            args: [productId, token],
+                            nonce,
+                        }),
+                    ),
+            },
+        ];
+        // Each step only needs the minted product, so they go out together and are awaited
+        // together (one confirmation wait instead of three).
+        const outcomes = await Promise.allSettled(
+            steps.map(async ({ send }) => clients.waitForReceipt(await send())),
+        );
+        outcomes.forEach((outcome, index) => {
+            if (outcome.status === "rejected") {
+                this.logger.warn(
+                    {
+                        err: outcome.reason,
+                        productId: paddedProductId(productId),
+                        step: steps[index]?.step,
+                    },
+                    "product mint: follow-up step failed",
+                );
+            }
+        });
+        this.roles.invalidate(productId, oracleUpdater);
+        this.roles.invalidate(productId, productSigner);
+    }
+
+    private async oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+        const previous = this.inFlight.get(key) ?? Promise.resolve();
+        const run = previous.then(work);
+        const settled = run.catch(() => undefined);
+        this.inFlight.set(key, settled);
+        try {
+            return await run;
+        } finally {
+            if (this.inFlight.get(key) === settled) this.inFlight.delete(key);
+        }
+    }
+}

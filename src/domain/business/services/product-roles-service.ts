@@ -1,0 +1,47 @@
+import { type Address, type Hex, toHex } from "viem";
+import { PRODUCT_ROLES } from "../../../infrastructure/blockchain";
+import type { ProductRolesReader } from "../../../infrastructure/chain";
+import { ApiError } from "../../../infrastructure/http";
+import { rethrowChainUnavailable } from "./chain-failure";
+
+export type WalletRoles = {
+    /** The raw bitmask as minimal hex (`0x0`, `0x7`). */
+    roles: Hex;
+    isOwner: boolean;
+    isAdministrator: boolean;
+    isInteractionManager: boolean;
+    isCampaignManager: boolean;
+};
+
+const invalidProductId = () => new ApiError(400, "invalid_product_id", "Invalid product id");
+const unauthorized = () => new ApiError(401, "unauthorized", "Unauthorized");
+
+/**
+ * A wallet's roles on a product, from one multicall (owner + bitmask) cached 60 s by the
+ * roles reader. The owner holds every role; otherwise a role needs its bit or the admin bit.
+ */
+export class ProductRolesService {
+    constructor(private readonly reader: Pick<ProductRolesReader, "rolesOf">) {}
+
+    /** The seed's order: a missing product id is refused before a missing session. */
+    async rolesOf(
+        productId: Hex | undefined,
+        wallet: Address | undefined,
+        sessionWallet: Address | undefined,
+    ): Promise<WalletRoles> {
+        // uint256 ids only: `0x` and anything longer than 32 bytes are not product ids.
+        if (!productId || productId.length <= 2 || productId.length > 66) throw invalidProductId();
+        if (!sessionWallet) throw unauthorized();
+        const { isOwner, roles } = await this.reader
+            .rolesOf(BigInt(productId), wallet ?? sessionWallet)
+            .catch(rethrowChainUnavailable);
+        const has = (role: bigint) => isOwner || (roles & (role | PRODUCT_ROLES.admin)) !== 0n;
+        return {
+            roles: toHex(roles),
+            isOwner,
+            isAdministrator: has(PRODUCT_ROLES.admin),
+            isInteractionManager: has(PRODUCT_ROLES.interactionManager),
+            isCampaignManager: has(PRODUCT_ROLES.campaignManager),
+        };
+    }
+}
