@@ -1,12 +1,13 @@
 /** Fixtures of the oracle tests: a minted product with an oracle, and shop-signed deliveries. */
 import { createHmac } from "node:crypto";
 import { type Hex, pad, toHex } from "viem";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import { mintProduct } from "../../src/infrastructure/blockchain";
 import { jsonHeaders, startTestApp, type TestApp } from "../support/test-app";
 
 export type OracleFixture = {
     app: TestApp;
+    owner: PrivateKeyAccount;
     productId: Hex;
     ownerToken: string;
     secret: string;
@@ -44,7 +45,7 @@ export async function startOracleFixture(
     });
     if (response.status !== 200)
         throw new Error(`oracle setup failed: ${response.status} ${await response.text()}`);
-    return { app, productId, ownerToken, secret };
+    return { app, owner, productId, ownerToken, secret };
 }
 
 export const hmacBase64 = (secret: string | Uint8Array, body: string | Uint8Array) =>
