@@ -5,8 +5,6 @@ import { pairingSignatureRequestTable } from "../../src/domain/pairing/db/schema
 import { startTestPushService, type TestPushService } from "../notifications/push-service";
 import { readJson, startTestApp, type TestApp } from "../support/test-app";
 import {
-    desktopUserAgent,
-    pairDevices,
     phonePublicKey,
     phoneUserAgent,
     randomWallet,

@@ -50,8 +50,9 @@ export class RedisPubSub implements PubSub {
 
     /** Connects both connections; throws PubSubUnavailableError naming the URL when it cannot. */
     static async connect(options: RedisPubSubOptions): Promise<RedisPubSub> {
+        const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
         const clientOptions = {
-            connectionTimeout: options.connectTimeoutMs ?? 5_000,
+            connectionTimeout: connectTimeoutMs,
             enableOfflineQueue: false,
             maxRetries: 10,
         };
@@ -59,8 +60,13 @@ export class RedisPubSub implements PubSub {
         const subscriber = new RedisClient(options.url, clientOptions);
         const pubsub = new RedisPubSub(publisher, subscriber, options.url, options.logger);
         try {
-            await Promise.all([publisher.connect(), subscriber.connect()]);
-            await publisher.send("PING", []);
+            // Bun retries a refused connection several times: bound the whole start-up wait.
+            await withTimeout(
+                Promise.all([publisher.connect(), subscriber.connect()]).then(() =>
+                    publisher.send("PING", []),
+                ),
+                connectTimeoutMs,
+            );
         } catch (error) {
             pubsub.closed = true;
             publisher.close();
