@@ -155,8 +155,8 @@ function stringFor(schema: JsonSchema): fc.Arbitrary<string> {
 
 type FuzzRequest = {
     pathValues: Record<string, string>;
-    query: Record<string, string>;
-    headers: Record<string, string>;
+    query: Record<string, string | undefined>;
+    headers: Record<string, string | undefined>;
     body: { kind: "json"; value: unknown } | { kind: "raw"; text: string } | { kind: "none" };
     authenticated: boolean;
 };
@@ -211,13 +211,19 @@ function requestFor(operation: Operation): fc.Arbitrary<FuzzRequest> {
     });
 }
 
+function definedEntries(record: Record<string, string | undefined>): Record<string, string> {
+    const result: Record<string, string> = {};
+    for (const [key, value] of Object.entries(record)) if (value !== undefined) result[key] = value;
+    return result;
+}
+
 async function send(operation: Operation, input: FuzzRequest): Promise<Response> {
     let path = operation.path;
     for (const [name, value] of Object.entries(input.pathValues)) {
         path = path.replace(`{${name}}`, encodeURIComponent(value));
     }
-    const search = new URLSearchParams(input.query).toString();
-    const headers: Record<string, string> = { ...input.headers };
+    const search = new URLSearchParams(definedEntries(input.query)).toString();
+    const headers: Record<string, string> = definedEntries(input.headers);
     for (const requirement of operation.security) {
         for (const scheme of Object.keys(requirement)) {
             const header = sessionHeader[scheme];
