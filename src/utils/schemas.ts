@@ -23,3 +23,9 @@ export const HexSchema = T.String({
     format: "hex",
     description: "Hex string (0x followed by hex characters)",
 });
+
+/** A product id: a uint256 as 0x-hex, 1 to 64 hex digits (normalised to 32 bytes on use). */
+export const ProductIdSchema = T.String({
+    pattern: "^0x[0-9a-fA-F]{1,64}$",
+    description: "Product id (uint256 as 0x-hex)",
+});

@@ -36,6 +36,8 @@ describe("loadConfig", () => {
             JWT_BUSINESS_SECRET: "b".repeat(32),
             RPC_URL: "https://rpc.example",
             MASTER_KEY: `0x${"11".repeat(32)}`,
+            VAPID_PUBLIC_KEY: "B".repeat(87),
+            VAPID_PRIVATE_KEY: "p".repeat(43),
         };
         expect(loadConfig(prod).isRunningInProd).toBe(true);
         expect(loadConfig({ ...prod, STAGE: "prod" }).isRunningLocally).toBe(false);

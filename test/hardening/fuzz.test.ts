@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import fc from "fast-check";
+import { startTestDnsServer, type TestDnsServer } from "../support/dns-server";
 import { type JsonSchema, type Operation, operationsOf } from "../support/openapi-operations";
 import { startTestApp, type TestApp } from "../support/test-app";
 
@@ -19,19 +20,21 @@ const loopbackUrl = fc.constantFrom(
 );
 
 let server: TestApp;
+let dns: TestDnsServer;
 let operations: Operation[] = [];
 const tokens: Record<string, string> = {};
 const wallet = "0x2222222222222222222222222222222222222222";
 
 beforeAll(async () => {
+    dns = await startTestDnsServer();
     server = await startTestApp({
         env: {
             RATE_LIMIT_AUTH: "0/1",
             RATE_LIMIT_CHALLENGE: "0/1",
             RATE_LIMIT_NONCE: "0/1",
             RATE_LIMIT_PAIRING: "0/1",
-            // A closed local port: DNS proofs fail fast and never leave the machine.
-            DNS_RESOLVER: "127.0.0.1:9",
+            // Our own local DNS server: DNS proofs never leave the machine.
+            DNS_RESOLVER: dns.address,
         },
     });
     const document = await (await server.request("/openapi/json")).json();
@@ -49,7 +52,10 @@ beforeAll(async () => {
     tokens.walletSdkAuth = (await server.infra.tokens.signSdk(wallet)).token;
     tokens.businessAuth = (await server.infra.tokens.signBusiness(wallet)).token;
 });
-afterAll(() => server.stop());
+afterAll(async () => {
+    await server.stop();
+    await dns.stop();
+});
 
 const sessionHeader: Record<string, string> = {
     walletAuth: "x-wallet-auth",

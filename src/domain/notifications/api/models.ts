@@ -1,5 +1,5 @@
 import { t } from "elysia";
-import { AddressSchema, HexSchema } from "../../../utils/schemas";
+import { AddressSchema, ProductIdSchema } from "../../../utils/schemas";
 
 /** The browser's PushSubscription JSON, as `PUT /wallet/notifications/tokens` receives it. */
 export const PushSubscriptionModel = t.Object({
@@ -15,13 +15,22 @@ export const PushSubscriptionModel = t.Object({
             auth: t.String({ minLength: 1, maxLength: 256 }),
         }),
         expirationTime: t.Optional(
-            t.Nullable(t.Number({ description: "Expiry in milliseconds since the epoch" })),
+            t.Nullable(
+                // Bounded to the range a Date can hold: anything else is not a real expiry.
+                t.Number({
+                    minimum: 0,
+                    maximum: 8.64e15,
+                    description: "Expiry in milliseconds since the epoch",
+                }),
+            ),
         ),
     }),
 });
 
 const NumberRange = t.Object({ min: t.Optional(t.Number()), max: t.Optional(t.Number()) });
-const HexRange = t.Object({ min: t.Optional(HexSchema), max: t.Optional(HexSchema) });
+/** Raw token amounts as uint256 hex. */
+const Uint256Hex = t.String({ pattern: "^0x[0-9a-fA-F]{1,64}$", description: "uint256 as hex" });
+const HexRange = t.Object({ min: t.Optional(Uint256Hex), max: t.Optional(Uint256Hex) });
 
 const NotificationPayloadModel = t.Object({
     title: t.String(),
@@ -50,7 +59,7 @@ export const SendNotificationModel = t.Object({
             wallets: t.Optional(t.Array(AddressSchema)),
             filter: t.Optional(
                 t.Object({
-                    productIds: t.Optional(t.Array(HexSchema)),
+                    productIds: t.Optional(t.Array(ProductIdSchema)),
                     interactions: t.Optional(NumberRange),
                     rewards: t.Optional(HexRange),
                     firstInteractionTimestamp: t.Optional(NumberRange),
