@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import type { Address, Hex } from "viem";
+import { type Address, createPublicClient, type Hex, http } from "viem";
 import type { Infrastructure } from "../../infrastructure";
 import { sessionMacros } from "../../infrastructure/http";
 import type { JobScheduler } from "../../jobs";
@@ -53,11 +53,16 @@ export function createWalletDomain(infra: Infrastructure, jobs: JobScheduler) {
         pricingProviders.push(new CoinGeckoPricing(walletConfig.coingecko, logger));
     }
     const pricing = new ChainedPricing(pricingProviders);
+    // Balance reads get a client without wait-based batching: one multicall per call already.
+    const readClient = createPublicClient({
+        chain: chain.clients.chain,
+        transport: http(chain.rpcUrl, { retryCount: 2, timeout: 10_000 }),
+    });
     const balances = new BalanceService(
-        new TokenReader(chain.clients),
+        new TokenReader(readClient),
         rewardReads,
         pricing,
-        chain.clients,
+        readClient,
         Object.values(chain.deployment.tokens),
         logger,
     );

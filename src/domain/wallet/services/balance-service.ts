@@ -1,5 +1,5 @@
-import { type Address, erc20Abi, getAddress, type Hex, toHex } from "viem";
-import { type ChainClients, campaignBankAbi } from "../../../infrastructure/blockchain";
+import { type Address, erc20Abi, getAddress, type Hex, type PublicClient, toHex } from "viem";
+import { campaignBankAbi } from "../../../infrastructure/blockchain";
 import { ApiError } from "../../../infrastructure/http";
 import type { Logger } from "../../../infrastructure/logger";
 import type { RewardReadRepository } from "../repositories/reward-read-repository";
@@ -43,7 +43,7 @@ export class BalanceService {
         private readonly reader: TokenReader,
         private readonly rewards: RewardReadRepository,
         private readonly pricing: PricingProvider,
-        private readonly clients: Pick<ChainClients, "publicClient">,
+        private readonly client: PublicClient,
         private readonly deploymentTokens: readonly Address[],
         private readonly logger: Logger,
     ) {}
@@ -102,7 +102,7 @@ export class BalanceService {
         let value = 0;
         try {
             if (!(await this.rewards.hasAddedRewards(wallet))) {
-                const code = await this.clients.publicClient.getCode({ address: wallet });
+                const code = await this.client.getCode({ address: wallet });
                 value = code && code !== "0x" ? 1 : 0.5;
             }
         } catch (error) {

@@ -1,6 +1,5 @@
 import { LRUCache } from "lru-cache";
-import { type Abi, type Address, erc20Abi, getAddress } from "viem";
-import type { ChainClients } from "../../../infrastructure/blockchain";
+import { type Abi, type Address, erc20Abi, getAddress, type PublicClient } from "viem";
 
 export type TokenMetadata = { name: string; symbol: string; decimals: number };
 
@@ -26,8 +25,12 @@ export type AmountsWithMetadata = {
 export class TokenReader {
     private readonly metadataCache: LRUCache<string, TokenMetadata>;
 
+    /**
+     * `client` should not batch by waiting (the shared client's 10 ms JSON-RPC and multicall
+     * batch windows would add ~20 ms to every call); this reader sends one multicall anyway.
+     */
     constructor(
-        private readonly clients: Pick<ChainClients, "publicClient">,
+        private readonly client: PublicClient,
         maxTokens = 1024,
     ) {
         this.metadataCache = new LRUCache({ max: maxTokens });
@@ -50,9 +53,11 @@ export class TokenReader {
         );
         const contracts = [...calls, ...metadataCalls];
         if (contracts.length === 0) return { amounts: [], metadata };
-        const results = (await this.clients.publicClient.multicall({
+        const results = (await this.client.multicall({
             contracts: contracts as never,
             allowFailure: true,
+            // Without Multicall3 on the chain (anvil), the aggregator's code rides in the eth_call.
+            deployless: !this.client.chain?.contracts?.multicall3,
         })) as Array<{ status: "success" | "failure"; result?: unknown }>;
         const amounts = results
             .slice(0, calls.length)
