@@ -160,3 +160,60 @@ export const sdkHeaders = (token: string) => ({
     "content-type": "application/json",
     "x-wallet-sdk-auth": token,
 });
+
+/** The env a second instance needs to use the same chain and contracts. */
+export function chainEnvOf(chain: Chain): Record<string, string> {
+    const d = chain.deployment;
+    return {
+        RPC_URL: chain.rpcUrl,
+        CHAIN_ID: String(chain.clients.chain.id),
+        PRODUCT_REGISTRY_ADDRESS: d.productRegistry,
+        PRODUCT_ADMINISTRATOR_REGISTRY_ADDRESS: d.productAdministratorRegistry,
+        PURCHASE_ORACLE_ADDRESS: d.purchaseOracle,
+        PRODUCT_INTERACTION_MANAGER_ADDRESS: d.productInteractionManager,
+        CAMPAIGN_BANK_FACTORY_ADDRESS: d.campaignBankFactory,
+        WALLET_FACTORY_ADDRESS: d.walletFactory,
+        MUSD_TOKEN_ADDRESS: d.tokens.mUSD,
+        EURE_TOKEN_ADDRESS: d.tokens.eure,
+        GBPE_TOKEN_ADDRESS: d.tokens.gbpe,
+        USDE_TOKEN_ADDRESS: d.tokens.usde,
+    };
+}
+
+/** Pushes `count` referral.createLink interactions spread over `wallets`, 50 per request. */
+export async function pushMany(
+    request: (path: string, init?: RequestInit) => Promise<Response>,
+    tokens: { signSdk(address: Address): Promise<{ token: string }> },
+    wallets: Address[],
+    productId: Hex,
+    count: number,
+): Promise<void> {
+    const perWallet = new Map<Address, number>();
+    for (let i = 0; i < count; i++) {
+        const wallet = wallets[i % wallets.length] as Address;
+        perWallet.set(wallet, (perWallet.get(wallet) ?? 0) + 1);
+    }
+    await Promise.all(
+        [...perWallet].map(async ([wallet, n]) => {
+            const { token } = await tokens.signSdk(wallet);
+            for (let sent = 0; sent < n; sent += 50) {
+                const size = Math.min(50, n - sent);
+                const response = await request("/wallet/interactions/push", {
+                    method: "POST",
+                    headers: sdkHeaders(token),
+                    body: JSON.stringify({
+                        interactions: Array.from({ length: size }, () => ({
+                            wallet,
+                            productId,
+                            interaction: {
+                                handlerTypeDenominator: "0x1e",
+                                interactionData: "0xb2c0f17c",
+                            },
+                        })),
+                    }),
+                });
+                if (response.status !== 200) throw new Error(`push failed: ${response.status}`);
+            }
+        }),
+    );
+}
