@@ -114,8 +114,18 @@ export function softwarePasskey(options: SoftwarePasskeyOptions = {}) {
     }
 
     /** The seed's compressed format: base64 JSON `{id, response:{metadata, signature:{r,s}}}`. */
-    function oxAssertion(challenge: Hex, overrides: Parameters<typeof signAssertion>[1] = {}) {
+    function oxAssertion(
+        challenge: Hex,
+        overrides: Parameters<typeof signAssertion>[1] = {},
+        scalars: "hex" | "padded" | "decimal" = "hex",
+    ) {
         const signed = signAssertion(challenge, overrides);
+        const scalar = (bytes: Uint8Array) =>
+            scalars === "decimal"
+                ? BigInt(bytesToHex(bytes)).toString()
+                : scalars === "padded"
+                  ? `0x00${bytesToHex(bytes).slice(2)}`
+                  : bytesToHex(bytes);
         return b64json({
             id,
             response: {
@@ -127,8 +137,8 @@ export function softwarePasskey(options: SoftwarePasskeyOptions = {}) {
                     userVerificationRequired: true,
                 },
                 signature: {
-                    r: bytesToHex(signed.signature.slice(0, 32)),
-                    s: bytesToHex(signed.signature.slice(32, 64)),
+                    r: scalar(signed.signature.slice(0, 32)),
+                    s: scalar(signed.signature.slice(32, 64)),
                     yParity: 0,
                 },
             },

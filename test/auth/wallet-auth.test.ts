@@ -196,6 +196,18 @@ describe("POST /wallet/auth/login", () => {
         }
     });
 
+    test("r and s may be hex with a leading zero byte or decimal strings", async () => {
+        const { passkey } = await registered();
+        for (const scalars of ["padded", "decimal"] as const) {
+            const challenge = await client.challenge();
+            const response = await client.post("/wallet/auth/login", {
+                expectedChallenge: challenge,
+                authenticatorResponse: passkey.oxAssertion(challenge, {}, scalars),
+            });
+            expect(response.status).toBe(200);
+        }
+    });
+
     test("a replayed login body fails", async () => {
         const { passkey } = await registered();
         const { response, body } = await login(passkey);

@@ -21,8 +21,9 @@ export type PasskeyAssertion = {
     userVerificationRequired: boolean;
 };
 
+// Scalars as hex (a DER-derived value may keep one leading zero byte) or decimal strings.
 const bigintLike = T.Union([
-    T.String({ pattern: "^(0x[0-9a-fA-F]{1,64}|[0-9]{1,78})$" }),
+    T.String({ pattern: "^(0x[0-9a-fA-F]{1,66}|[0-9]{1,78})$" }),
     T.Integer({ minimum: 0 }),
 ]);
 const OxAssertion = T.Object({
