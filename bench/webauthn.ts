@@ -102,8 +102,13 @@ export async function runWebAuthnBench(): Promise<BenchRow[]> {
     // Warm up both paths (JIT, key cache), then measure them alternately.
     await rate(256, ours);
     await rate(256, raw);
-    const oursPerSecond = await rate(COUNT, ours);
-    const rawPerSecond = await rate(COUNT, raw);
+    // Alternate rounds and keep each side's best: other load on the machine hits both alike.
+    let oursPerSecond = 0;
+    let rawPerSecond = 0;
+    for (let round = 0; round < 3; round++) {
+        oursPerSecond = Math.max(oursPerSecond, await rate(COUNT, ours));
+        rawPerSecond = Math.max(rawPerSecond, await rate(COUNT, raw));
+    }
 
     const pureJsCount = 300;
     const pureJs = await rate(pureJsCount, (i) => {
