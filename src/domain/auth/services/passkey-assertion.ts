@@ -169,7 +169,7 @@ export class PasskeyAssertionVerifier {
             return { verified: false, reason: "attested data in assertion" };
 
         const clientData = parseClientData(assertion.clientDataJSON);
-        if (!clientData || clientData.type !== "webauthn.get") {
+        if (clientData?.type !== "webauthn.get") {
             return { verified: false, reason: "not a webauthn.get client data" };
         }
         const challenge = strictBase64Url(clientData.challenge);

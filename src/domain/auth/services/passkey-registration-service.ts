@@ -69,7 +69,7 @@ export class PasskeyRegistrationService {
             throw registrationFailed();
         }
         const challenge = strictBase64Url(clientData.challenge);
-        if (!challenge || challenge.length !== 32) throw registrationFailed();
+        if (challenge?.length !== 32) throw registrationFailed();
 
         const verification = await verifyRegistrationResponse({
             response: response as RegistrationResponseJSON,
