@@ -22,10 +22,10 @@ beforeAll(async () => {
     const stranger = privateKeyToAccount(generatePrivateKey());
     strangerToken = (await f.app.infra.tokens.signBusiness(stranger.address)).token;
     await sendShopify(f, shopifyOrder(1, "paid"));
-});
+}, 60_000);
 afterAll(async () => {
     await f?.app.stop();
-});
+}, 30_000);
 
 describe("oracleWebhook setup / status / delete", () => {
     test("status: key and stats only for owner/admin/oracle updater; redacted otherwise", async () => {

@@ -42,10 +42,10 @@ beforeAll(async () => {
     f.app.domains.oracle.usePendingPurchaseTrackers({
         productIdsAwaitingProof: async () => awaiting,
     });
-});
+}, 60_000);
 afterAll(async () => {
     await f?.app.stop();
-});
+}, 30_000);
 
 describe("updateMerkleRoot job and proofs", () => {
     test("nothing qualifies below the threshold without a waiting tracker", async () => {

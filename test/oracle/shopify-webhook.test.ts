@@ -16,10 +16,10 @@ const purchasesOf = (externalId: string) =>
 
 beforeAll(async () => {
     f = await startOracleFixture({ platform: "shopify", env: { ORACLE_UPDATE_THRESHOLD: "1" } });
-});
+}, 60_000);
 afterAll(async () => {
     await f?.app.stop();
-});
+}, 30_000);
 
 describe("Shopify oracle webhook", () => {
     test("an order signed as Shopify signs it is stored, with its items and the raw delivery", async () => {

@@ -32,10 +32,10 @@ beforeAll(async () => {
         platform: "custom",
         secret: `whsec_${Buffer.from("a-32-byte-standard-webhooks-key!").toString("base64")}`,
     });
-});
+}, 60_000);
 afterAll(async () => {
     await app?.stop();
-});
+}, 30_000);
 
 describe("WooCommerce oracle webhook", () => {
     test("a signed order is stored; a wrong signature is 401 with nothing written", async () => {
