@@ -27,3 +27,8 @@ export function createDomains(infra: Infrastructure, jobs: JobScheduler) {
 }
 
 export type Domains = ReturnType<typeof createDomains>;
+
+/** Releases what the domains hold open themselves (e.g. the MongoDB authenticator store). */
+export async function closeDomains(domains: Domains): Promise<void> {
+    await domains.auth.close();
+}

@@ -1,5 +1,5 @@
 import { createApp } from "./app";
-import { createDomains } from "./domains";
+import { closeDomains, createDomains } from "./domains";
 import { createInfrastructure } from "./infrastructure";
 import { ConfigError, loadConfig } from "./infrastructure/config";
 import { JobScheduler } from "./jobs";
@@ -46,6 +46,7 @@ async function main() {
             clearTimeout(forced);
         }
         await jobs.stop();
+        await closeDomains(domains);
         await infra.close();
         infra.logger.info("stopped");
         process.exit(0);

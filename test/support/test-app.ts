@@ -1,7 +1,7 @@
 import type { AnyElysia } from "elysia";
 import pino from "pino";
 import { type App, createApp } from "../../src/app";
-import { createDomains, type Domains } from "../../src/domains";
+import { closeDomains, createDomains, type Domains } from "../../src/domains";
 import { createInfrastructure, type Infrastructure } from "../../src/infrastructure";
 import { type DatabaseConfig, loadConfig } from "../../src/infrastructure/config";
 import { ephemeralSecrets } from "../../src/infrastructure/secrets";
@@ -74,6 +74,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         async stop() {
             await app.stop(true);
             await jobs.stop();
+            await closeDomains(domains).catch(() => {});
             await infra.close().catch(() => {});
             await database.drop();
         },
