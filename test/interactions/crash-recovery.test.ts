@@ -68,7 +68,7 @@ beforeAll(async () => {
     // This process only pushes and simulates; the executor runs in the child processes.
     await t.jobs.stop();
     product = await mintTestProduct(t.infra.chain);
-    const wallets = [];
+    const wallets: `0x${string}`[] = [];
     for (let i = 0; i < 4; i++) wallets.push((await walletWithSession(t.infra.chain)).address);
     await pushMany(t.request, t.infra.tokens, wallets, product.productIdHex, TOTAL);
     // The simulator alone: the job would wake this process's executor.
@@ -76,6 +76,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
     for (const child of children) child.kill(9);
+    if (!t) return;
     await rpc("evm_setAutomine", [true]).catch(() => {});
     await t?.stop();
 });

@@ -37,7 +37,7 @@ afterAll(async () => {
 
 describe.skipIf(!usePostgres)("two instances on one database", () => {
     test("1,000 interactions pushed through both: each on-chain exactly once", async () => {
-        const wallets = [];
+        const wallets: `0x${string}`[] = [];
         for (let i = 0; i < 10; i++) wallets.push((await walletWithSession(a.infra.chain)).address);
         await Promise.all([
             pushMany(a.request, a.infra.tokens, wallets.slice(0, 5), product.productIdHex, 500),

@@ -24,14 +24,18 @@ export class PurchaseTrackersRepository {
             .onConflictDoNothing({ target: [t.externalPurchaseId, t.externalCustomerId] });
     }
 
-    claimUnpushed(db: Executor, limit: number): Promise<PurchaseTracker[]> {
-        return db
+    unpushed(db: Executor, limit: number): Promise<PurchaseTracker[]> {
+        return db.select().from(t).where(eq(t.pushed, false)).orderBy(asc(t.id)).limit(limit);
+    }
+
+    /** Locks one still-unpushed tracker (none if another runner holds or pushed it). */
+    async claim(db: Executor, id: number): Promise<PurchaseTracker | undefined> {
+        const [row] = await db
             .select()
             .from(t)
-            .where(eq(t.pushed, false))
-            .orderBy(asc(t.id))
-            .limit(limit)
+            .where(and(eq(t.id, id), eq(t.pushed, false)))
             .for("update", { skipLocked: true });
+        return row;
     }
 
     async markPushed(db: Executor, id: number, interactionId: Hex): Promise<void> {

@@ -26,22 +26,25 @@ export class PurchaseTracker {
     ) {}
 
     async run(): Promise<{ queued: number }> {
-        const { oracle } = this.deps;
+        const { oracle, db, trackers, pending } = this.deps;
         if (!oracle) return { queued: 0 };
-        const queued = await this.deps.db.transaction(async (tx) => {
-            let count = 0;
-            for (const tracker of await this.deps.trackers.claimUnpushed(tx, 50)) {
-                const lookup = await oracle.proofs.forPurchaseToken({
-                    token: tracker.token,
-                    externalPurchaseId: tracker.externalPurchaseId,
-                });
-                if (lookup.status !== "success" || lookup.purchaseStatus !== "confirmed") continue;
+        let queued = 0;
+        // Proof lookups run outside any transaction (they read the oracle's tables); each
+        // tracker is then locked and written in its own transaction.
+        for (const tracker of await trackers.unpushed(db, 50)) {
+            const lookup = await oracle.proofs.forPurchaseToken({
+                token: tracker.token,
+                externalPurchaseId: tracker.externalPurchaseId,
+            });
+            if (lookup.status !== "success" || lookup.purchaseStatus !== "confirmed") continue;
+            const purchaseId =
+                typeof lookup.purchaseId === "bigint"
+                    ? lookup.purchaseId
+                    : BigInt(lookup.purchaseId);
+            const done = await db.transaction(async (tx) => {
+                if (!(await trackers.claim(tx, tracker.id))) return false;
                 const interactionId = newInteractionId();
-                const purchaseId =
-                    typeof lookup.purchaseId === "bigint"
-                        ? lookup.purchaseId
-                        : BigInt(lookup.purchaseId);
-                await this.deps.pending.insert(tx, [
+                await pending.insert(tx, [
                     {
                         interactionId,
                         wallet: tracker.wallet,
@@ -50,15 +53,16 @@ export class PurchaseTracker {
                         interactionData: encodePurchaseCompleted(purchaseId, lookup.proof as Hex[]),
                     },
                 ]);
-                await this.deps.trackers.markPushed(tx, tracker.id, interactionId);
-                this.deps.logger.debug(
-                    { tracker: tracker.id, purchaseId: toHex(purchaseId) },
-                    "purchase.completed queued",
-                );
-                count++;
-            }
-            return count;
-        });
+                await trackers.markPushed(tx, tracker.id, interactionId);
+                return true;
+            });
+            if (!done) continue;
+            this.deps.logger.debug(
+                { tracker: tracker.id, purchaseId: toHex(purchaseId) },
+                "purchase.completed queued",
+            );
+            queued++;
+        }
         if (queued > 0) this.deps.onQueued();
         return { queued };
     }
