@@ -108,17 +108,31 @@ export class PendingInteractionsRepository {
         batchId: string,
         rows: Array<{ id: number; signature: Hex }>,
     ): Promise<void> {
-        for (const row of rows) {
-            await db
-                .update(t)
-                .set({
-                    status: "executing",
-                    batchId,
-                    signature: row.signature,
-                    updatedAt: new Date(),
-                })
-                .where(and(eq(t.id, row.id), eq(t.status, "simulated")));
-        }
+        if (rows.length === 0) return;
+        // One statement for the whole batch: each row's signature through a CASE on its id.
+        const signature = sql.join(
+            [
+                sql`case ${t.id}`,
+                ...rows.map(
+                    (row) =>
+                        sql`when ${row.id} then ${Buffer.from(row.signature.slice(2), "hex")}::bytea`,
+                ),
+                sql`end`,
+            ],
+            sql` `,
+        );
+        await db
+            .update(t)
+            .set({ status: "executing", batchId, signature, updatedAt: new Date() })
+            .where(
+                and(
+                    inArray(
+                        t.id,
+                        rows.map((row) => row.id),
+                    ),
+                    eq(t.status, "simulated"),
+                ),
+            );
     }
 
     ofBatch(db: Executor, batchId: string): Promise<PendingInteraction[]> {

@@ -95,10 +95,9 @@ export class InteractionSimulator {
                         status: "no_session",
                         reason: "Wallet has no active session",
                     });
-                } else if (await chain.isHandled(product.contract, row.interactionId)) {
-                    // Already on-chain (a lost write): the executor resolves it from its event.
-                    verdicts.set(row.id, { ok: true });
                 } else {
+                    // An id already on-chain still simulates fine (executeInteraction does not
+                    // check it): the executor then resolves it from its InteractionHandled event.
                     const reason = await chain
                         .simulate(
                             product.contract,
