@@ -25,7 +25,6 @@ export function createPairingDomain(
     const requests = new SignatureRequestRepository(infra.database.db);
     const relay = new PairingRelay(infra.pubsub);
     const sockets = new PairingSocketService({
-        database: infra.database.db,
         pairings,
         requests,
         relay,

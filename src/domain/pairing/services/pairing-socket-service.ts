@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type Address, getAddress, type Hex } from "viem";
 import type { Logger } from "../../../infrastructure/logger";
-import type { Database } from "../../../infrastructure/persistence";
 import type {
     DistantWebAuthnWalletSession,
     TokenService,
@@ -30,11 +29,12 @@ import type { SignatureRequestNotifier } from "./signature-request-notifier";
 
 /** Five wrong codes and a pairing can no longer be joined (decisions.md, Pairing). */
 export const maxPairingCodeAttempts = 5;
+/** How long a socket's verified wallet session is trusted before it is checked again. */
+const walletRecheckMs = 5_000;
 /** Codes are unique among live pairings; a collision is retried with a fresh code. */
 const maxCodeCollisionRetries = 10;
 
 export type PairingSocketServiceDeps = {
-    database: Database;
     pairings: DevicePairingRepository;
     requests: SignatureRequestRepository;
     relay: PairingRelay;
@@ -76,7 +76,7 @@ export class PairingSocketService {
     /** On open: initiate, join or reconnect, from the query (seed-api.md §6 "On open"). */
     private async open(socket: PairingSocketSession): Promise<void> {
         const { action } = socket.params;
-        const wallet = await this.deps.tokens.verifyWallet(socket.params.walletToken);
+        const wallet = await this.walletOf(socket);
         if (action === "initiate" && !wallet) return this.initiate(socket);
         if (action === "join" && wallet) return this.join(socket, wallet);
         if (wallet) return this.reconnect(socket, wallet);
@@ -238,9 +238,9 @@ export class PairingSocketService {
     private async handleFrame(socket: PairingSocketSession, frame: unknown): Promise<void> {
         const parsed = parseClientFrame(frame);
         if (!parsed.ok) throw invalidMessage(parsed.reason);
-        // Checked on every frame so a revoked session stops at once; without one, frames are
-        // ignored (an origin must first reconnect with its distant-webauthn token).
-        const wallet = await this.deps.tokens.verifyWallet(socket.params.walletToken);
+        // Without a valid session frames are ignored: an origin must first reconnect with its
+        // distant-webauthn token.
+        const wallet = await this.walletOf(socket);
         if (!wallet) return;
         const message = parsed.message;
         switch (message.type) {
@@ -267,22 +267,18 @@ export class PairingSocketService {
         pairingId: string,
         payload: Extract<ClientMessage, { type: "signature-request" }>["payload"],
     ): Promise<void> {
-        const pairing = await this.deps.database.transaction(async (tx) => {
-            const found = await this.deps.pairings.touchForRequest(pairingId, tx);
-            if (!found) return null;
-            await this.deps.requests.insert(
-                {
-                    requestId: payload.id,
-                    pairingId,
-                    request: payload.request as Hex,
-                    context: payload.context,
-                },
-                tx,
-            );
-            return found;
-        });
-        if (!pairing)
+        // The existence check doubles as the activity update. No transaction around the insert:
+        // if it fails, only `last_active_at` moved, and the socket closes with the error.
+        const pairing = await this.deps.pairings.touchForRequest(pairingId);
+        if (!pairing) {
             throw new PairingSocketClose(PairingCloseCode.pairingNotFound, "Pairing not found");
+        }
+        await this.deps.requests.insert({
+            requestId: payload.id,
+            pairingId,
+            request: payload.request as Hex,
+            context: payload.context,
+        });
         await this.deps.relay.deliver(pairingId, "target", {
             type: "signature-request",
             payload: {
@@ -299,6 +295,20 @@ export class PairingSocketService {
                 this.deps.logger.warn({ err: error, wallet }, "signature request push failed");
             });
         }
+    }
+
+    /**
+     * The socket's wallet session (from the `wallet` query parameter). Verified again on later
+     * frames, as the seed does, but at most every few seconds: the revocation check is a database
+     * read, and a signature round trip should not pay for it on every frame.
+     */
+    private async walletOf(socket: PairingSocketSession): Promise<WalletSession | null> {
+        const now = performance.now();
+        const checked = socket.walletCheck;
+        if (checked && now - checked.at < walletRecheckMs) return checked.wallet;
+        const wallet = await this.deps.tokens.verifyWallet(socket.params.walletToken);
+        socket.walletCheck = { wallet, at: now };
+        return wallet;
     }
 
     /** pong, signature-response and signature-reject come only from the pairing's phone. */

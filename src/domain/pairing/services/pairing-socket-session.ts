@@ -1,6 +1,7 @@
 import type { Logger } from "../../../infrastructure/logger";
 import { isDatabaseUnavailable } from "../../../infrastructure/persistence";
 import { PubSubUnavailableError, type Unsubscribe } from "../../../infrastructure/pubsub";
+import type { WalletSession } from "../../../infrastructure/sessions";
 import { type Device, describeDevice } from "./device-name";
 import type { PairingServerMessage } from "./messages";
 import type { PairingRelay, PairingSide, RelayEvent } from "./pairing-relay";
@@ -51,6 +52,8 @@ export class PairingSocketClose {
  */
 export class PairingSocketSession implements PairingSocket {
     readonly device: Device;
+    /** The last verification of the socket's wallet token (see PairingSocketService.walletOf). */
+    walletCheck: { wallet: WalletSession | null; at: number } | null = null;
     private readonly listens = new Map<string, Unsubscribe>();
     private queue: Promise<void> = Promise.resolve();
     private closed = false;
