@@ -29,7 +29,7 @@ const SHOP_SECRET = "shopify-shop-secret-0123";
 
 beforeAll(async () => {
     // A root as soon as one order is pending (trackers carry no product id, see context.ts).
-    t = await startTestApp({ env: { ORACLE_UPDATE_THRESHOLD: "1" } });
+    t = await startTestApp();
     const usde = t.infra.chain.deployment.tokens.usde;
     product = await mintTestProduct(t.infra.chain, [usde]);
     ({ bank } = await attachReferralCampaign(t.infra.chain, product, usde, {

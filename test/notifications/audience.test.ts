@@ -224,7 +224,7 @@ describe("rewards filter (the reward index)", () => {
             expect(result.sent).toBe(endpoints.length);
             return endpoints;
         };
-        const [referrerEndpoint, refereeEndpoint] = [...subscriptions.keys()];
+        const [referrerEndpoint, refereeEndpoint] = [...subscriptions.keys()] as [string, string];
         expect(await endpointsReached({ min: toHex(parseEther("6")) })).toEqual([referrerEndpoint]);
         expect(await endpointsReached({ max: toHex(parseEther("5")) })).toEqual([refereeEndpoint]);
         expect((await endpointsReached({ min: toHex(parseEther("5")) })).sort()).toEqual(

@@ -54,9 +54,9 @@ describe("updateMerkleRoot job and proofs", () => {
                 (await sendShopify(f, shopifyOrder(id, id % 3 === 0 ? "refunded" : "paid"))).status,
             ).toBe(200);
         }
-        expect(await proofOf(1)).toEqual({ status: "not-processed" });
+        expect(await proofOf(1)).toEqual({ status: "not-processed", productId: f.productId });
         await runJob();
-        expect(await proofOf(1)).toEqual({ status: "not-processed" });
+        expect(await proofOf(1)).toEqual({ status: "not-processed", productId: f.productId });
         expect(await proofOf(999)).toEqual({ status: "not-found" });
     });
 
@@ -89,7 +89,7 @@ describe("updateMerkleRoot job and proofs", () => {
 
     test("a refund after sync: not-processed until the job, then the new leaf verifies", async () => {
         await sendShopify(f, shopifyOrder(2, "refunded", { note: "refund" }));
-        expect(await proofOf(2)).toEqual({ status: "not-processed" });
+        expect(await proofOf(2)).toEqual({ status: "not-processed", productId: f.productId });
         await runJob();
         const result = await proofOf(2);
         if (result.status !== "success") throw new Error(result.status);
@@ -130,7 +130,7 @@ describe("updateMerkleRoot job and proofs", () => {
         expect(unsynced?.synced).toBe(false);
         expect(unsynced?.merkleRoot).not.toBe(rootBefore);
         expect(await onChainRoot()).toBe(rootBefore);
-        expect(await proofOf(50)).toEqual({ status: "oracle-not-synced" });
+        expect(await proofOf(50)).toEqual({ status: "oracle-not-synced", productId: f.productId });
 
         await setBalance(balance);
         awaiting.length = 0; // no tracker: retried because it is unsynced

@@ -24,7 +24,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
     return {
-        config: { kind: "postgres", url: url.toString(), poolSize: 5 },
+        config: { kind: "postgres", url: url.toString(), poolSize: 10 },
         async drop() {
             const cleaner = postgres(serverUrl, { max: 1, onnotice: () => {} });
             try {

@@ -142,8 +142,8 @@ export function createInteractionsDomain(
         purchasesAwaitingProof: () => purchaseTrackers.awaiting(db),
         /**
          * The oracle's "a tracker waits for this product" port. Trackers carry no product id (the
-         * SDK sends only the order id and token), so the product comes from the oracle's own
-         * lookup of each awaited purchase: any lookup result that names its product counts.
+         * SDK sends only the order id and token), so the product comes from the oracle's lookup
+         * of each awaited purchase, which names it as soon as the purchase is known.
          */
         pendingPurchaseTrackers: {
             productIdsAwaitingProof: async (): Promise<Hex[]> => {
@@ -155,8 +155,7 @@ export function createInteractionsDomain(
                         token: tracker.token,
                         externalPurchaseId: tracker.externalPurchaseId,
                     });
-                    const productId = (lookup as { productId?: Hex }).productId;
-                    if (productId) ids.add(normalizeProductId(productId));
+                    if ("productId" in lookup) ids.add(normalizeProductId(lookup.productId));
                 }
                 return [...ids];
             },

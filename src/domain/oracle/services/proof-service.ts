@@ -13,7 +13,9 @@ export type PurchaseProofResult =
           purchaseStatus: PurchaseStatus;
           proof: Hex[];
       }
-    | { status: "not-found" | "not-processed" | "oracle-not-synced" | "no-proof-found" };
+    /** The purchase is known but not provable yet: its product says which oracle to update. */
+    | { status: "not-processed" | "oracle-not-synced" | "no-proof-found"; productId: Hex }
+    | { status: "not-found" };
 
 /**
  * Proofs of a purchase against the oracle's on-chain root, in O(log n) from the cached tree.
@@ -45,16 +47,16 @@ export class ProofService {
     private async prove(purchase: PurchaseForProof | undefined): Promise<PurchaseProofResult> {
         if (!purchase) return { status: "not-found" };
         if (purchase.leaf === null || purchase.leafIndex === null || purchase.leafPending) {
-            return { status: "not-processed" };
+            return { status: "not-processed", productId: purchase.productId };
         }
         if (!purchase.synced || purchase.merkleRoot === null)
-            return { status: "oracle-not-synced" };
+            return { status: "oracle-not-synced", productId: purchase.productId };
         const cached = this.trees.peek(purchase.productId);
         if (
             (!cached || !rootMatches(cached, purchase.merkleRoot)) &&
             this.trees.isUpdating(purchase.productId)
         ) {
-            return { status: "oracle-not-synced" };
+            return { status: "oracle-not-synced", productId: purchase.productId };
         }
         const tree = await this.trees.treeFor({
             oracleId: purchase.oracleId,
@@ -63,12 +65,14 @@ export class ProofService {
             executor: this.db,
         });
         // The root moved between our read and the tree (a job run): the chain is not there yet.
-        if (!rootMatches(tree, purchase.merkleRoot)) return { status: "oracle-not-synced" };
+        if (!rootMatches(tree, purchase.merkleRoot)) {
+            return { status: "oracle-not-synced", productId: purchase.productId };
+        }
         const expected = new Uint8Array(32);
         keccak256Into(purchase.leaf, 0, purchase.leaf.length, expected, 0);
         const inTree = tree.leafHash(purchase.leafIndex);
         if (!inTree || bytesToHex(inTree) !== bytesToHex(expected))
-            return { status: "no-proof-found" };
+            return { status: "no-proof-found", productId: purchase.productId };
         return {
             status: "success",
             productId: purchase.productId,
