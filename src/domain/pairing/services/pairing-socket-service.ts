@@ -211,6 +211,7 @@ export class PairingSocketService {
         }
         const pairingIds = pairings.map((pairing) => pairing.pairingId);
         await this.deps.pairings.touch(pairingIds);
+        for (const pairingId of pairingIds) socket.activityRecorded(pairingId);
         await Promise.all(
             pairings.map((pairing) =>
                 this.deps.relay.deliver(pairing.pairingId, "origin", {
@@ -258,7 +259,7 @@ export class PairingSocketService {
             case "pong":
             case "signature-response":
             case "signature-reject":
-                await this.assertOwnsPairing(wallet, message.payload.pairingId);
+                await this.assertOwnsPairing(socket, wallet, message.payload.pairingId);
                 return this.answer(message);
         }
     }
@@ -312,14 +313,21 @@ export class PairingSocketService {
     }
 
     /** pong, signature-response and signature-reject come only from the pairing's phone. */
-    private async assertOwnsPairing(wallet: WalletSession, pairingId: string): Promise<void> {
+    private async assertOwnsPairing(
+        socket: PairingSocketSession,
+        wallet: WalletSession,
+        pairingId: string,
+    ): Promise<void> {
         const isPhone = wallet.type === undefined || wallet.type === "webauthn";
-        if (
-            !isPhone ||
-            !(await this.deps.pairings.touchIfOwnedBy(pairingId, wallet.address as Address))
-        ) {
+        if (!isPhone) throw forbidden("Not a member of this pairing");
+        // A phone socket listens only to the pairings found for its wallet (ownership checked
+        // then, and a deleted pairing is dropped), so the database is asked only when the socket
+        // does not listen to this one, or to record activity now and then.
+        if (socket.isListening(pairingId) && !socket.activityDue(pairingId)) return;
+        if (!(await this.deps.pairings.touchIfOwnedBy(pairingId, wallet.address as Address))) {
             throw forbidden("Not a member of this pairing");
         }
+        socket.activityRecorded(pairingId);
     }
 
     private async answer(

@@ -46,6 +46,9 @@ export class PairingSocketClose {
     ) {}
 }
 
+/** How often a socket records activity of a pairing it serves. */
+const activityRecordIntervalMs = 30_000;
+
 /**
  * The state of one socket: its listens, and a queue so that its frames are handled one at a time
  * in arrival order (a frame may arrive while `open` is still subscribing).
@@ -55,6 +58,8 @@ export class PairingSocketSession implements PairingSocket {
     /** The last verification of the socket's wallet token (see PairingSocketService.walletOf). */
     walletCheck: { wallet: WalletSession | null; at: number } | null = null;
     private readonly listens = new Map<string, Unsubscribe>();
+    /** When this socket last recorded activity (`last_active_at`) per pairing. */
+    private readonly activityAt = new Map<string, number>();
     private queue: Promise<void> = Promise.resolve();
     private closed = false;
 
@@ -107,6 +112,20 @@ export class PairingSocketSession implements PairingSocket {
         }
         this.listens.set(pairingId, unsubscribe);
         return true;
+    }
+
+    isListening(pairingId: string): boolean {
+        return this.listens.has(pairingId);
+    }
+
+    /** `last_active_at` only serves the 7-day cleanup: recording it twice a minute is plenty. */
+    activityDue(pairingId: string): boolean {
+        const at = this.activityAt.get(pairingId);
+        return at === undefined || performance.now() - at > activityRecordIntervalMs;
+    }
+
+    activityRecorded(pairingId: string): void {
+        this.activityAt.set(pairingId, performance.now());
     }
 
     private onRelayEvent(side: PairingSide, event: RelayEvent): void {
