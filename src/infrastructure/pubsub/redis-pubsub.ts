@@ -2,6 +2,8 @@ import { RedisClient } from "bun";
 import type { Logger } from "../logger";
 import type { PubSub, PubSubHandler, PubSubHealth, Unsubscribe } from "./pubsub";
 
+/** A publish or subscribe that takes longer means Redis is not really there. */
+const commandTimeoutMs = 3_000;
 /** Redis cannot be reached: at start-up, or for a publish/subscribe while it is down. */
 export class PubSubUnavailableError extends Error {
     constructor(message: string, options?: { cause?: unknown }) {
@@ -83,7 +85,9 @@ export class RedisPubSub implements PubSub {
 
     async publish(topic: string, message: string): Promise<void> {
         try {
-            await this.publisher.publish(topic, message);
+            // Bun queues commands while it reconnects: fail now rather than hang the caller.
+            if (!this.publisher.connected) throw new Error("publisher disconnected");
+            await withTimeout(this.publisher.publish(topic, message), commandTimeoutMs);
         } catch (error) {
             throw this.unavailable("publish", error);
         }
@@ -100,7 +104,11 @@ export class RedisPubSub implements PubSub {
         topicHandlers.add(entry);
         if (isNewTopic) {
             try {
-                await this.command(() => this.subscriber.subscribe(topic, this.dispatch));
+                if (!this.subscriber.connected) throw new Error("subscriber disconnected");
+                await withTimeout(
+                    this.command(() => this.subscriber.subscribe(topic, this.dispatch)),
+                    commandTimeoutMs,
+                );
             } catch (error) {
                 this.removeHandler(topic, entry);
                 throw this.unavailable("subscribe", error);

@@ -56,16 +56,21 @@ export class RedisRateLimitStore implements RateLimitStore {
         private readonly fallback = new MemoryRateLimitStore(),
     ) {
         this.client = new RedisClient(url, { connectionTimeout: 2_000, autoReconnect: true });
+        // Connect now; later commands reconnect by themselves.
+        this.client.connect().catch(() => {});
     }
 
     async hit(key: string, windowMs: number): Promise<WindowHit> {
         try {
-            const [count, ttl] = (await this.client.send("EVAL", [
-                hitScript,
-                "1",
-                `rate:${key}`,
-                String(windowMs),
-            ])) as [number, number];
+            // Bun queues commands while it reconnects: never make a request wait for Redis.
+            if (!this.client.connected) {
+                this.reconnectSoon();
+                throw new Error("Redis disconnected");
+            }
+            const [count, ttl] = (await withTimeout(
+                this.client.send("EVAL", [hitScript, "1", `rate:${key}`, String(windowMs)]),
+                1_000,
+            )) as [number, number];
             return { count, resetAt: Date.now() + Math.max(ttl, 0) };
         } catch (error) {
             // Redis down: keep limiting per instance rather than failing requests or opening up.
@@ -74,8 +79,28 @@ export class RedisRateLimitStore implements RateLimitStore {
         }
     }
 
+    private lastReconnectAttempt = 0;
+
+    /** Bun stops reconnecting after a while: try again at most every 5 s, off the request. */
+    private reconnectSoon() {
+        const now = Date.now();
+        if (now - this.lastReconnectAttempt < 5_000) return;
+        this.lastReconnectAttempt = now;
+        this.client.connect().catch(() => {});
+    }
+
     async close() {
         this.client.close();
         await this.fallback.close();
     }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    return Promise.race([
+        promise,
+        new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`Redis did not answer in ${ms} ms`)), ms);
+        }),
+    ]).finally(() => clearTimeout(timer));
 }
