@@ -83,12 +83,11 @@ export async function createInfrastructure(
         },
         new WalletSessionRepository(database.db),
     );
-    const rateLimiter = new RateLimiter(
-        config.redisUrl
-            ? new RedisRateLimitStore(config.redisUrl, logger)
-            : new MemoryRateLimitStore(),
-        config.rateLimits,
-    );
+    const rateLimitStore = config.redisUrl
+        ? new RedisRateLimitStore(config.redisUrl, logger)
+        : new MemoryRateLimitStore();
+    if (rateLimitStore instanceof RedisRateLimitStore) await rateLimitStore.ready();
+    const rateLimiter = new RateLimiter(rateLimitStore, config.rateLimits);
     return {
         config,
         logger,

@@ -67,3 +67,31 @@ describe("metrics", () => {
         expect(text).toContain("process_cpu_user_seconds_total");
     });
 });
+
+describe("rate limits across instances", () => {
+    test("with REDIS_URL two instances share one quota per client", async () => {
+        const env = {
+            REDIS_URL: "redis://127.0.0.1:6379",
+            RATE_LIMIT_CHALLENGE: "3/60",
+            TRUSTED_PROXY_HOPS: "1",
+        };
+        const first = await startTestApp({ env });
+        const second = await startTestApp({ env });
+        try {
+            // A client address no other run uses, since the Redis counters outlive this test.
+            const ip = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+            const askAs = (app: TestApp) =>
+                app.request("/wallet/auth/challenge", {
+                    method: "POST",
+                    headers: { "x-forwarded-for": ip },
+                });
+            expect((await askAs(first)).status).not.toBe(429);
+            expect((await askAs(second)).status).not.toBe(429);
+            expect((await askAs(first)).status).not.toBe(429);
+            expect((await askAs(second)).status).toBe(429);
+        } finally {
+            await first.stop();
+            await second.stop();
+        }
+    });
+});

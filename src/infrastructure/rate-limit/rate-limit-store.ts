@@ -49,6 +49,12 @@ return {count, redis.call('PTTL', KEYS[1])}`;
 /** Shared by every instance through Redis, so a client cannot multiply its quota. */
 export class RedisRateLimitStore implements RateLimitStore {
     private readonly client: RedisClient;
+    private readonly connecting: Promise<void>;
+
+    /** Resolves once the first connection attempt is over (connected or not). */
+    ready(): Promise<void> {
+        return this.connecting;
+    }
 
     constructor(
         url: string,
@@ -56,8 +62,9 @@ export class RedisRateLimitStore implements RateLimitStore {
         private readonly fallback = new MemoryRateLimitStore(),
     ) {
         this.client = new RedisClient(url, { connectionTimeout: 2_000, autoReconnect: true });
-        // Connect now; later commands reconnect by themselves.
-        this.client.connect().catch(() => {});
+        this.connecting = withTimeout(this.client.connect(), 2_000).catch((error) => {
+            this.logger.warn({ err: error }, "rate limit store unavailable at start-up");
+        });
     }
 
     async hit(key: string, windowMs: number): Promise<WindowHit> {
