@@ -19,7 +19,8 @@ module.exports = {
         },
         {
             name: "domain-internals-from-outside",
-            comment: "api/, jobs/, orchestration/ and infrastructure reach a domain through index.ts",
+            comment:
+                "api/, jobs/, orchestration/ and infrastructure reach a domain through index.ts",
             severity: "error",
             from: { path: "^src/", pathNot: "^src/domain/" },
             to: { path: "^src/domain/[^/]+/.+", pathNot: "^src/domain/[^/]+/index\\.ts$" },
