@@ -65,6 +65,21 @@ describe("metrics", () => {
         );
         expect(text).toContain("http_request_duration_seconds_bucket");
         expect(text).toContain("process_cpu_user_seconds_total");
+        // Queue depths registered by the domains, read at scrape time from the database.
+        expect(text).toMatch(/interactions_queue_depth \d+/);
+        expect(text).toMatch(/oracle_unsynced_roots \d+/);
+    });
+
+    test("webhook outcomes are counted per source", async () => {
+        const productId = `0x${"34".repeat(32)}`;
+        await server.request(`/ext/products/${productId}/webhook/oracle/shopify`, {
+            method: "POST",
+            body: "{}",
+        });
+        const text = await (await server.request("/metrics")).text();
+        expect(text).toMatch(
+            /webhook_deliveries_total\{source="shopify",outcome="unknown_oracle"\} 1/,
+        );
     });
 });
 

@@ -77,7 +77,14 @@ export function createInteractionsDomain(
         name: "interactions.execute",
         schedule: prod ? "0 */3 * * * *" : "*/30 * * * * *",
         run: async () => {
-            await executor.run();
+            const report = await executor.run();
+            // Mean interactions per on-chain batch of this run (each batch is one transaction).
+            if (report.batches > 0) {
+                const perBatch = (report.pushed + report.failed) / report.batches;
+                for (let i = 0; i < report.batches; i++) {
+                    infra.metrics.batchSize.observe({ job: "interactions.execute" }, perBatch);
+                }
+            }
         },
     });
     const retryJob = jobs.register({
@@ -124,6 +131,14 @@ export function createInteractionsDomain(
         roles: infra.productRoles,
     });
 
+    infra.metrics.queueDepth(
+        "interactions_queue_depth",
+        "Interactions not yet on-chain (pending, simulated, executing or waiting for a retry)",
+        async () => {
+            const byStatus = await pending.countByStatus(db);
+            return Object.values(byStatus).reduce((total, value) => total + value, 0);
+        },
+    );
     return {
         /** Who interacted with which products (pushed on-chain or still in the pipeline). */
         audience: {

@@ -75,9 +75,16 @@ export function createOracleDomain(infra: Infrastructure, jobs: JobScheduler) {
     });
     const setup = new OracleSetupService(oracles, infra.productRoles);
 
+    infra.metrics.queueDepth(
+        "oracle_unsynced_roots",
+        "Enabled purchase oracles whose latest Merkle root is not on-chain yet",
+        () => oracles.countUnsynced(),
+    );
     return {
         /** Mounted under `/ext`. */
-        webhookRoutes: oracleWebhookRoutes(ingest),
+        webhookRoutes: oracleWebhookRoutes(ingest, (platform, outcome) =>
+            infra.metrics.webhookDeliveries.inc({ source: platform, outcome }),
+        ),
         /** Mounted under `/business`. */
         businessRoutes: oracleSetupRoutes(sessionMacros(infra.tokens), setup),
         /** Proofs for the interactions domain's purchase tracker. */

@@ -1,5 +1,7 @@
 import { Elysia, t } from "elysia";
 import type { Hex } from "viem";
+import { ApiError } from "../../../infrastructure/http";
+import { isDatabaseUnavailable } from "../../../infrastructure/persistence";
 import { HexSchema } from "../../../utils/schemas";
 import type { WebhookIngestService, WebhookPlatform } from "../services/webhook-ingest-service";
 
@@ -50,7 +52,11 @@ const UnprocessedModel = t.Object({
  * 200 `ok` once committed (redeliveries included); 200 `{accepted, processed: false}` for a
  * verified payload we cannot use; 401 bad signature; 404 no oracle; 503 database down.
  */
-export function oracleWebhookRoutes(service: WebhookIngestService) {
+export function oracleWebhookRoutes(
+    service: WebhookIngestService,
+    /** Counts each delivery's outcome (metrics), including refusals and failures. */
+    recordOutcome: (platform: WebhookPlatform, outcome: string) => void = () => {},
+) {
     const handler =
         (platform: WebhookPlatform) =>
         async ({
@@ -63,12 +69,19 @@ export function oracleWebhookRoutes(service: WebhookIngestService) {
             request: Request;
         }) => {
             const body = new Uint8Array(await request.arrayBuffer());
-            const result = await service.ingest({
-                platform,
-                productId: params.productId as Hex,
-                headers,
-                body,
-            });
+            let result: Awaited<ReturnType<WebhookIngestService["ingest"]>>;
+            try {
+                result = await service.ingest({
+                    platform,
+                    productId: params.productId as Hex,
+                    headers,
+                    body,
+                });
+            } catch (error) {
+                recordOutcome(platform, outcomeOfError(error));
+                throw error;
+            }
+            recordOutcome(platform, result.outcome);
             if (result.outcome === "unprocessable") {
                 return {
                     accepted: true as const,
@@ -101,4 +114,13 @@ export function oracleWebhookRoutes(service: WebhookIngestService) {
             handler("custom"),
             options("custom", "Merchant's own order webhook (x-hmac-sha256 or Standard Webhooks)"),
         );
+}
+
+function outcomeOfError(error: unknown): string {
+    if (error instanceof ApiError) {
+        if (error.status === 401) return "refused_signature";
+        if (error.status === 404) return "unknown_oracle";
+        return "rejected";
+    }
+    return isDatabaseUnavailable(error) ? "unavailable" : "failed";
 }

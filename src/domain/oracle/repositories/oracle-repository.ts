@@ -156,4 +156,19 @@ export class OracleRepository {
                 and(eq(productOracleTable.id, id), eq(productOracleTable.merkleRoot, merkleRoot)),
             );
     }
+
+    /** Enabled oracles whose latest root is not on-chain yet (a metrics queue depth). */
+    async countUnsynced(): Promise<number> {
+        const [row] = await this.db
+            .select({ value: count() })
+            .from(productOracleTable)
+            .where(
+                and(
+                    eq(productOracleTable.enabled, true),
+                    isNotNull(productOracleTable.merkleRoot),
+                    eq(productOracleTable.synced, false),
+                ),
+            );
+        return row?.value ?? 0;
+    }
 }
