@@ -16,13 +16,15 @@ async function signedShopifyLoad(
     url: string,
     secret: string,
     seconds: number,
+    /** Requests per second for the whole run; omitted: as fast as 50 connections go. */
+    overallRate?: number,
 ): Promise<LoadResult> {
     const script = `
 const autocannon = require(${JSON.stringify(autocannon)});
 const { createHmac } = require("node:crypto");
 let next = Date.now() * 1000;
 const instance = autocannon({
-  url: ${JSON.stringify(url)}, connections: 50, duration: ${seconds},
+  url: ${JSON.stringify(url)}, connections: 50, duration: ${seconds},${overallRate ? ` overallRate: ${overallRate},` : ""}
   requests: [{ method: "POST", setupRequest(req) {
     const id = next++;
     const body = JSON.stringify({ id, financial_status: "paid", total_price: "19.90", currency: "EUR",
@@ -71,14 +73,20 @@ export async function runWebhookIngestBench(): Promise<BenchRow[]> {
         await signedShopifyLoad(url, f.secret, 1); // warm-up
         const health = await loadTest(`${f.app.url}/health`, { connections: 50, seconds: 5 });
         const ingest = await signedShopifyLoad(url, f.secret, 5);
+        const paced = await signedShopifyLoad(url, f.secret, 5, 500);
         return [
             {
                 area: "webhook ingest",
-                metric: "signed Shopify deliveries/s (PostgreSQL)",
+                metric: "signed Shopify deliveries at 500 req/s (PostgreSQL)",
+                value: `${formatRate(paced.requestsPerSecond)}, p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms, non-2xx ${paced.errors}`,
+                target: "p99 < 50 ms at 500 req/s",
+            },
+            {
+                area: "webhook ingest",
+                metric: "signed Shopify deliveries/s, saturated (PostgreSQL)",
                 value: `${formatRate(ingest.requestsPerSecond)}, p50 ${ingest.p50Ms} ms, p99 ${ingest.p99Ms} ms, non-2xx ${ingest.errors}`,
                 peer: `/health ${formatRate(health.requestsPerSecond)}, p99 ${health.p99Ms} ms`,
                 ratio: ratio(ingest.requestsPerSecond, health.requestsPerSecond),
-                target: "p99 < 50 ms at 500 req/s",
             },
         ];
     } finally {

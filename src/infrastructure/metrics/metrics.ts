@@ -58,6 +58,8 @@ export class Metrics {
 
     /** A gauge computed when scraped (e.g. pending interactions counted in the database). */
     queueDepth(name: string, help: string, read: () => Promise<number>): void {
+        // Wiring the domains again on the same infrastructure replaces the gauge.
+        this.registry.removeSingleMetric(name);
         new Gauge({
             name,
             help,

@@ -23,7 +23,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     let current: unknown = error;
     for (let depth = 0; current && depth < 5; depth++) {
         const code = (current as { code?: unknown }).code;
-        if (typeof code === "string" && (connectionErrorCodes.has(code) || code.startsWith("08"))) {
+        if (
+            typeof code === "string" &&
+            (connectionErrorCodes.has(code) ||
+                code.startsWith("08") ||
+                // Bun's client: ERR_POSTGRES_CONNECTION_CLOSED, _REFUSED, _TIMEOUT, ...
+                code.startsWith("ERR_POSTGRES_CONNECTION") ||
+                code === "ERR_POSTGRES_IDLE_TIMEOUT")
+        ) {
             return true;
         }
         const message = (current as { message?: unknown }).message;
