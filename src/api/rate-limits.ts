@@ -44,29 +44,44 @@ function bucketOf(method: string, url: URL): Bucket | undefined {
     return undefined;
 }
 
+/** The path of a request URL without building a URL object (this runs on every request). */
+function pathOf(url: string): string {
+    const start = url.indexOf("/", url.indexOf("//") + 2);
+    if (start < 0) return "/";
+    const end = url.indexOf("?", start);
+    return end < 0 ? url.slice(start) : url.slice(start, end);
+}
+
 /** Answers 429 with Retry-After before routing when a client exceeds its quota. */
 export function rateLimits(infra: Pick<Infrastructure, "rateLimiter" | "config">) {
-    return new Elysia({ name: "rate-limits" }).onRequest(async ({ request, server, set }) => {
-        const url = new URL(request.url);
-        const bucket = bucketOf(request.method, url);
+    const limitedPaths = new Set(
+        limitedRoutes.map((route) => route.path).filter((p) => typeof p === "string"),
+    );
+    const prefixes = ["/wallet/auth/", "/business/auth/", "/wallet/pairings/ws"];
+    return new Elysia({ name: "rate-limits" }).onRequest(({ request, server, set }) => {
+        // Cheap pre-check, synchronous for the vast majority of requests.
+        const path = pathOf(request.url);
+        if (!limitedPaths.has(path) && !prefixes.some((prefix) => path.startsWith(prefix))) return;
+        const bucket = bucketOf(request.method, new URL(request.url));
         if (!bucket) return;
         const ip = clientIp(
             request,
             server?.requestIP(request)?.address,
             infra.config.trustedProxyHops,
         );
-        const decision = await infra.rateLimiter.check(bucket, ip);
-        if (decision.allowed) return;
-        return new Response(
-            JSON.stringify(errorBody("rate_limited", "Too many requests, retry later")),
-            {
-                status: 429,
-                headers: {
-                    ...(set.headers as Record<string, string>),
-                    "content-type": "application/json",
-                    "retry-after": String(decision.retryAfterSeconds),
+        return infra.rateLimiter.check(bucket, ip).then((decision) => {
+            if (decision.allowed) return;
+            return new Response(
+                JSON.stringify(errorBody("rate_limited", "Too many requests, retry later")),
+                {
+                    status: 429,
+                    headers: {
+                        ...(set.headers as Record<string, string>),
+                        "content-type": "application/json",
+                        "retry-after": String(decision.retryAfterSeconds),
+                    },
                 },
-            },
-        );
+            );
+        });
     });
 }

@@ -6,11 +6,11 @@ import {
     interactionsPendingTable,
     interactionsPurchaseTrackerTable,
 } from "../../src/domain/interactions/db/schema";
-import { bodyHmac } from "../../src/domain/interactions/services/webhook-hmac";
 import {
     PRODUCT_ROLES,
     productAdministratorRegistryAbi,
 } from "../../src/infrastructure/blockchain";
+import { hmacBase64 } from "../oracle/helpers";
 import { jsonHeaders, readJson, startTestApp, type TestApp } from "../support/test-app";
 import {
     attachReferralCampaign,
@@ -173,7 +173,7 @@ describe("POST /ext/products/:id/webhook/interactions/push|pushRaw", () => {
     });
     const signed = (body: string, key = KEY) => ({
         "content-type": "text/plain",
-        "x-hmac-sha256": bodyHmac(body, key),
+        "x-hmac-sha256": hmacBase64(key, body),
     });
 
     test("400 Missing hmac, 404 without tracker, 422 non-hex product", async () => {

@@ -2,12 +2,12 @@ import { type Address, type Hex, isAddress } from "viem";
 import { newInteractionId } from "../../../infrastructure/blockchain";
 import { ApiError } from "../../../infrastructure/http";
 import type { Database } from "../../../infrastructure/persistence";
+import { verifyBodyHmac } from "../../../utils/body-hmac";
 import type { BackendTrackersRepository } from "../repositories/backend-trackers-repository";
 import type { InteractionChainReader } from "../repositories/interaction-chain-reader";
 import type { PendingInteractionsRepository } from "../repositories/pending-interactions-repository";
 import { normalizeProductId } from "./product-id";
 import { type EncodedInteraction, encodeRawInteraction } from "./raw-interaction";
-import { isValidBodyHmac } from "./webhook-hmac";
 
 export type SdkInteraction = {
     wallet: Address;
@@ -75,7 +75,7 @@ export class InteractionIntake {
         if (!tracker) {
             throw new ApiError(404, "tracker_not_found", "Product backend tracker not found");
         }
-        if (!isValidBodyHmac(params.body, tracker.hookSignatureKey, params.hmac)) {
+        if (!verifyBodyHmac(tracker.hookSignatureKey, params.body, params.hmac)) {
             throw new ApiError(401, "invalid_signature", "Invalid hmac");
         }
         const body = parseJson(params.body);

@@ -3,6 +3,7 @@ import type { Hex } from "viem";
 import { ApiError } from "../../../infrastructure/http";
 import type { Logger } from "../../../infrastructure/logger";
 import { type Database, isDatabaseUnavailable } from "../../../infrastructure/persistence";
+import { verifyBodyHmac } from "../../../utils/body-hmac";
 import type { InboxEntry, InboxRepository } from "../repositories/inbox-repository";
 import type { OracleRepository, OracleRow } from "../repositories/oracle-repository";
 import type { PurchaseRepository } from "../repositories/purchase-repository";
@@ -15,7 +16,7 @@ import {
 } from "./order-payloads";
 import { normalizeProductId } from "./product-id";
 import { purchaseIdOf } from "./purchase-id";
-import { signingKeyBytes, verifyBodyHmac, verifyStandardWebhook } from "./webhook-signature";
+import { signingKeyBytes, verifyStandardWebhook } from "./webhook-signature";
 
 export type WebhookPlatform = "shopify" | "woocommerce" | "custom";
 

@@ -1,17 +1,8 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { equalBase64 } from "../../../utils/body-hmac";
 
 /** Standard Webhooks: a delivery older (or newer) than this is refused as a replay. */
 export const STANDARD_WEBHOOKS_TOLERANCE_SECONDS = 5 * 60;
-
-/**
- * Compares a base64 HMAC-SHA256 header with HMAC-SHA256(key, body) in constant time. Any
- * malformed header (wrong length, not base64) is simply a mismatch.
- */
-export function verifyBodyHmac(key: Uint8Array, body: Uint8Array, header: string | undefined) {
-    if (!header) return false;
-    const expected = createHmac("sha256", key).update(body).digest();
-    return equalBase64(expected, header.trim());
-}
 
 export type StandardWebhookHeaders = {
     id: string | undefined;
@@ -51,11 +42,4 @@ export function verifyStandardWebhook(
 export function signingKeyBytes(key: string): Uint8Array {
     if (key.startsWith("whsec_")) return new Uint8Array(Buffer.from(key.slice(6), "base64"));
     return new TextEncoder().encode(key);
-}
-
-function equalBase64(expected: Buffer, base64: string): boolean {
-    const given = Buffer.from(base64, "base64");
-    // Length is public (always 32 for a well-formed header): comparing it early leaks nothing.
-    if (given.length !== expected.length) return false;
-    return timingSafeEqual(given, expected);
 }
