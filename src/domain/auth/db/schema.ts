@@ -9,7 +9,8 @@ import {
     timestamp,
     varchar,
 } from "drizzle-orm/pg-core";
-import { hexBytes } from "../../../infrastructure/persistence";
+// The column module alone: drizzle-kit loads schemas under Node, without Bun's drivers.
+import { hexBytes } from "../../../infrastructure/persistence/columns";
 
 /** Server-issued WebAuthn challenges (32 random bytes): valid 5 minutes, consumed once. */
 export const webauthnChallengesTable = pgTable(

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
     boolean,
     customType,
+    foreignKey,
     index,
     integer,
     jsonb,
@@ -13,7 +14,8 @@ import {
     unique,
     varchar,
 } from "drizzle-orm/pg-core";
-import { hexBytes } from "../../../infrastructure/persistence";
+// The column module alone: drizzle-kit loads schemas under Node, without Bun's drivers.
+import { hexBytes } from "../../../infrastructure/persistence/columns";
 
 /**
  * Raw bytes kept as `Uint8Array` end to end: the Merkle tree reads a million leaves at once
@@ -96,9 +98,7 @@ export const oraclePurchaseItemTable = pgTable(
     "product_oracle_purchase_item",
     {
         id: serial("id").primaryKey(),
-        purchaseId: hexBytes("purchase_id")
-            .notNull()
-            .references(() => oraclePurchaseTable.purchaseId),
+        purchaseId: hexBytes("purchase_id").notNull(),
         externalId: varchar("external_id").notNull(),
         price: numeric("price").notNull(),
         name: varchar("name").notNull(),
@@ -109,6 +109,12 @@ export const oraclePurchaseItemTable = pgTable(
     },
     (table) => [
         index("product_oracle_purchase_item_purchase_idx").on(table.purchaseId),
+        // Named explicitly: the generated name exceeds PostgreSQL's 63-character limit.
+        foreignKey({
+            name: "product_oracle_purchase_item_purchase_fk",
+            columns: [table.purchaseId],
+            foreignColumns: [oraclePurchaseTable.purchaseId],
+        }),
         unique("product_oracle_purchase_item_unique").on(table.externalId, table.purchaseId),
     ],
 );

@@ -8,7 +8,8 @@ import {
     uniqueIndex,
     varchar,
 } from "drizzle-orm/pg-core";
-import { hexBytes } from "../../../infrastructure/persistence";
+// The column module alone: drizzle-kit loads schemas under Node, without Bun's drivers.
+import { hexBytes } from "../../../infrastructure/persistence/columns";
 
 /**
  * A desktop ("origin") paired with a phone ("target") whose passkey signs for it. `wallet` stays
