@@ -22,7 +22,7 @@ const upstream = Bun.serve({
             return Response.json({ ok: true });
         }
         const match = url.pathname.match(/^\/v0\/(\w+)\/(\w+)$/);
-        if (!match || match[1] !== "appTestBase") return new Response("no route", { status: 404 });
+        if (match?.[1] !== "appTestBase") return new Response("no route", { status: 404 });
         if (airtableDown) return Response.json({ error: "SERVER_ERROR" }, { status: 503 });
         const table = match[2] as string;
         if (request.method === "GET") {
