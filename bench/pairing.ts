@@ -5,16 +5,21 @@
  * signs every 5 s, 200 round trips/s overall; BENCH_PAIRING_PACE_MS / _ROUNDS change it) and a
  * burst (all 1,000 at the same instant).
  * Measured on one instance (in-process pub/sub), then with the desktops on one instance and the
- * phones on another, through Redis and one PostgreSQL. Loopback only; clients share the process.
+ * phones on another, through Redis and one PostgreSQL. Loopback only; the 2,000 clients run in a
+ * child process (bench/support/pairing-clients.ts) so their work does not share the server's loop.
  * Run alone with `bun bench/pairing.ts`.
  */
 import { randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type Address, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { devicePairingTable } from "../src/domain/pairing/db/schema";
 import { startTestApp, type TestApp } from "../test/support/test-app";
 import { createTestDatabase } from "../test/support/test-database";
 import type { BenchRow } from "./bench-row";
+import type { PairingClientsPlan, PairingClientsResult } from "./support/pairing-clients";
 
 const PAIRINGS = Number(process.env.BENCH_PAIRINGS ?? 1_000);
 const PACED_ROUNDS = Number(process.env.BENCH_PAIRING_ROUNDS ?? 2);
@@ -25,8 +30,9 @@ const OPEN_CONCURRENCY = 100;
 const ROUND_TIMEOUT_MS = 30_000;
 const env = { RATE_LIMIT_PAIRING: "1000000/60" };
 
-type Pair = { pairingId: string; origin: WebSocket; target: WebSocket };
-type Latencies = { paced: number[]; burst: number[]; burstWallMs: number };
+type Latencies = PairingClientsResult;
+/** The clients run in their own process: see bench/support/pairing-clients.ts. */
+const clientsScript = new URL("./support/pairing-clients.ts", import.meta.url).pathname;
 
 export async function runPairingBench(): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
@@ -103,59 +109,39 @@ function toRows(result: Latencies, where: string, withTarget: boolean): BenchRow
 }
 
 async function measure(desktopApp: TestApp, phoneApp: TestApp): Promise<Latencies> {
-    const pairs = await connectPairs(desktopApp, phoneApp);
+    const plan: PairingClientsPlan = {
+        desktopUrl: desktopApp.url,
+        phoneUrl: phoneApp.url,
+        pairs: await createPairings(desktopApp, phoneApp),
+        paceMs: PACE_MS,
+        pacedRounds: PACED_ROUNDS,
+        openConcurrency: OPEN_CONCURRENCY,
+        roundTimeoutMs: ROUND_TIMEOUT_MS,
+    };
+    const planPath = join(tmpdir(), `pairing-bench-${randomUUID()}.json`);
+    await Bun.write(planPath, JSON.stringify(plan));
     try {
-        // Warm-up: JIT, connection pools, Redis channels.
-        await roundTrips(pairs, PACE_MS, "warm");
-        const paced: number[] = [];
-        for (let round = 0; round < PACED_ROUNDS; round++) {
-            paced.push(...(await roundTrips(pairs, PACE_MS, `paced-${round}`)));
-        }
-        const startedAt = performance.now();
-        const burst = await roundTrips(pairs, 0, "burst");
-        const burstWallMs = performance.now() - startedAt;
-        return { paced, burst, burstWallMs };
+        const child = Bun.spawn([process.execPath, clientsScript, planPath], {
+            stdout: "pipe",
+            stderr: "inherit",
+        });
+        const [output, exitCode] = await Promise.all([
+            new Response(child.stdout).text(),
+            child.exited,
+        ]);
+        if (exitCode !== 0) throw new Error(`pairing bench clients exited with ${exitCode}`);
+        const lastLine = output.trim().split("\n").at(-1) ?? "";
+        return JSON.parse(lastLine) as PairingClientsResult;
     } finally {
-        // Let the last "delivered" marks land before the instance stops.
-        await Bun.sleep(1_000);
-        for (const pair of pairs) {
-            pair.origin.close();
-            pair.target.close();
-        }
-        await Bun.sleep(200);
+        await rm(planPath, { force: true });
     }
 }
 
-/**
- * One round trip per pair, spread uniformly over `spreadMs` (0: all at once); returns each
- * latency in milliseconds.
- */
-async function roundTrips(pairs: Pair[], spreadMs: number, round: string): Promise<number[]> {
-    const latencies = await Promise.all(
-        pairs.map(async (pair, index) => {
-            if (spreadMs > 0) await Bun.sleep((index / pairs.length) * spreadMs);
-            const id = `${round}-${index}`;
-            const answered = waitFor(
-                pair.origin,
-                (message) => message.payload?.id === id,
-                `answer to ${id}`,
-            );
-            const sentAt = performance.now();
-            pair.origin.send(
-                JSON.stringify({
-                    type: "signature-request",
-                    payload: { id, request: "0x7b7d", context: { round } },
-                }),
-            );
-            await answered;
-            return performance.now() - sentAt;
-        }),
-    );
-    return latencies;
-}
-
-/** Pairings resolved in the database, then both sockets of each opened and partnered. */
-async function connectPairs(desktopApp: TestApp, phoneApp: TestApp): Promise<Pair[]> {
+/** Pairings resolved in the database, with the wallet tokens of both sides of each. */
+async function createPairings(
+    desktopApp: TestApp,
+    phoneApp: TestApp,
+): Promise<PairingClientsPlan["pairs"]> {
     const publicKey = { x: toHex(1n, { size: 32 }), y: toHex(2n, { size: 32 }) };
     const setups = await Promise.all(
         Array.from({ length: PAIRINGS }, async (_, index) => {
@@ -191,101 +177,11 @@ async function connectPairs(desktopApp: TestApp, phoneApp: TestApp): Promise<Pai
             resolvedAt: new Date(),
         })),
     );
-
-    const targets = await mapLimited(setups, OPEN_CONCURRENCY, async (setup) => {
-        const target = await openSocket(phoneApp.url, setup.phoneToken);
-        // The phone answers every request at once, as a user who always approves instantly.
-        target.addEventListener("message", (event) => {
-            const message = JSON.parse(String(event.data));
-            if (message.type === "ping") {
-                const { pairingId } = message.payload;
-                target.send(JSON.stringify({ type: "pong", payload: { pairingId } }));
-                return;
-            }
-            if (message.type !== "signature-request") return;
-            target.send(
-                JSON.stringify({
-                    type: "signature-response",
-                    payload: {
-                        pairingId: message.payload.pairingId,
-                        id: message.payload.id,
-                        signature: "0x5151",
-                    },
-                }),
-            );
-        });
-        return target;
-    });
-    const origins = await mapLimited(setups, OPEN_CONCURRENCY, (setup) =>
-        openSocket(desktopApp.url, setup.desktopToken),
-    );
-    // A socket opens before the server has subscribed it: ping until the pong comes back, which
-    // proves both sides listen.
-    await mapLimited(origins, OPEN_CONCURRENCY, async (origin) => {
-        for (let attempt = 1; ; attempt++) {
-            const ponged = waitFor(origin, (message) => message.type === "pong", "pong", 1_000);
-            origin.send(JSON.stringify({ type: "ping" }));
-            try {
-                return await ponged;
-            } catch (error) {
-                if (attempt >= 20) throw error;
-            }
-        }
-    });
-    return setups.map((setup, index) => ({
-        pairingId: setup.pairingId,
-        origin: origins[index]!,
-        target: targets[index]!,
+    return setups.map(({ pairingId, desktopToken, phoneToken }) => ({
+        pairingId,
+        desktopToken,
+        phoneToken,
     }));
-}
-
-function openSocket(baseUrl: string, token: string): Promise<WebSocket> {
-    const url = `${baseUrl.replace(/^http/, "ws")}/wallet/pairings/ws?wallet=${token}`;
-    const socket = new WebSocket(url);
-    return new Promise((resolve, reject) => {
-        socket.onopen = () => resolve(socket);
-        socket.onerror = () => reject(new Error("could not open a pairing socket"));
-    });
-}
-
-function waitFor(
-    socket: WebSocket,
-    // biome-ignore lint/suspicious/noExplicitAny: protocol messages are checked by their fields
-    matches: (message: any) => boolean,
-    what: string,
-    timeoutMs = ROUND_TIMEOUT_MS,
-): Promise<void> {
-    return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-            socket.removeEventListener("message", onMessage);
-            reject(new Error(`pairing bench: no ${what} within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const onMessage = (event: MessageEvent) => {
-            if (!matches(JSON.parse(String(event.data)))) return;
-            clearTimeout(timer);
-            socket.removeEventListener("message", onMessage);
-            resolve();
-        };
-        socket.addEventListener("message", onMessage);
-    });
-}
-
-async function mapLimited<T, R>(
-    items: T[],
-    limit: number,
-    run: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-    const results = new Array<R>(items.length);
-    let next = 0;
-    await Promise.all(
-        Array.from({ length: Math.min(limit, items.length) }, async () => {
-            while (next < items.length) {
-                const index = next++;
-                results[index] = await run(items[index]!, index);
-            }
-        }),
-    );
-    return results;
 }
 
 function stats(values: number[]) {

@@ -21,7 +21,7 @@ export type PairingClientsResult = { paced: number[]; burst: number[]; burstWall
 type Origin = { socket: WebSocket; waiting: Map<string, () => void> };
 
 async function main(plan: PairingClientsPlan): Promise<PairingClientsResult> {
-    const origins = await connectPairs(plan);
+    const { origins, targets } = await connectPairs(plan);
     try {
         // Warm-up: JIT, connection pools, Redis channels.
         await roundTrips(plan, origins, plan.paceMs, "warm");
@@ -36,6 +36,9 @@ async function main(plan: PairingClientsPlan): Promise<PairingClientsResult> {
     } finally {
         // Let the last "delivered" marks land before the sockets close.
         await Bun.sleep(1_000);
+        for (const origin of origins) origin.socket.close();
+        for (const target of targets) target.close();
+        await Bun.sleep(200);
     }
 }
 
@@ -56,7 +59,11 @@ function roundTrips(
             const answered = new Promise<void>((resolve, reject) => {
                 const timer = setTimeout(() => {
                     origin.waiting.delete(id);
-                    reject(new Error(`pairing bench: no answer to ${id} within ${plan.roundTimeoutMs} ms`));
+                    reject(
+                        new Error(
+                            `pairing bench: no answer to ${id} within ${plan.roundTimeoutMs} ms`,
+                        ),
+                    );
                 }, plan.roundTimeoutMs);
                 origin.waiting.set(id, () => {
                     clearTimeout(timer);
@@ -77,8 +84,10 @@ function roundTrips(
 }
 
 /** Both sockets of each pairing opened, then pinged until the phone answers (both listen). */
-async function connectPairs(plan: PairingClientsPlan): Promise<Origin[]> {
-    await mapLimited(plan.pairs, plan.openConcurrency, async (pair) => {
+async function connectPairs(
+    plan: PairingClientsPlan,
+): Promise<{ origins: Origin[]; targets: WebSocket[] }> {
+    const targets = await mapLimited(plan.pairs, plan.openConcurrency, async (pair) => {
         const target = await openSocket(plan.phoneUrl, pair.phoneToken);
         // The phone answers every request at once, as a user who always approves instantly.
         target.addEventListener("message", (event) => {
@@ -134,7 +143,7 @@ async function connectPairs(plan: PairingClientsPlan): Promise<Origin[]> {
             if (attempt >= 20) throw new Error("pairing bench: no pong after 20 pings");
         }
     });
-    return origins;
+    return { origins, targets };
 }
 
 function openSocket(baseUrl: string, token: string): Promise<WebSocket> {
@@ -169,7 +178,6 @@ if (import.meta.main) {
     if (!planPath) throw new Error("usage: bun bench/support/pairing-clients.ts <plan.json>");
     const plan = (await Bun.file(planPath).json()) as PairingClientsPlan;
     const result = await main(plan);
-    // Exiting closes every socket at once (the server sees each close).
     process.stdout.write(`${JSON.stringify(result)}\n`);
     process.exit(0);
 }

@@ -141,6 +141,26 @@ async function sign(
     return jwt.sign(key);
 }
 
+/**
+ * HMAC keys imported once: given raw bytes, jose imports the key again on every verification,
+ * which showed in the pairing socket's profile (each frame re-checks its session now and then).
+ */
+const importedKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+function hmacKey(key: Uint8Array): Promise<CryptoKey> {
+    let imported = importedKeys.get(key);
+    if (!imported) {
+        imported = crypto.subtle.importKey(
+            "raw",
+            key as Uint8Array<ArrayBuffer>,
+            { name: "HMAC", hash: "SHA-256" },
+            false,
+            ["verify"],
+        );
+        importedKeys.set(key, imported);
+    }
+    return imported;
+}
+
 async function verify<T>(
     token: string | undefined | null,
     keys: readonly Uint8Array[],
@@ -150,7 +170,7 @@ async function verify<T>(
     if (!token || token.length > 8_192) return null;
     for (const key of keys) {
         try {
-            const { payload } = await jwtVerify(token, key, {
+            const { payload } = await jwtVerify(token, await hmacKey(key), {
                 algorithms: ["HS256"],
                 issuer,
                 requiredClaims: options.requireExp ? ["exp"] : [],

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Address } from "viem";
-import type { Database, Executor } from "../../../infrastructure/persistence";
+import type { Database } from "../../../infrastructure/persistence";
 import { type DevicePairingRow, devicePairingTable } from "../db/schema";
 
 export type NewPairing = {
@@ -12,7 +12,11 @@ export type NewPairing = {
 
 /** Data access for `device_pairing`; addresses are stored as bytes and compared lower-case. */
 export class DevicePairingRepository {
-    constructor(private readonly db: Database) {}
+    private readonly touchForRequestQuery: ReturnType<typeof prepareTouchForRequest>;
+
+    constructor(private readonly db: Database) {
+        this.touchForRequestQuery = prepareTouchForRequest(db);
+    }
 
     /** Throws the database's unique violation when the code (or id) is already taken. */
     async insert(pairing: NewPairing): Promise<DevicePairingRow> {
@@ -117,16 +121,8 @@ export class DevicePairingRepository {
     /** Marks the pairing active and returns what a signature request needs; null when gone. */
     async touchForRequest(
         pairingId: string,
-        executor: Executor = this.db,
     ): Promise<{ originName: string; wallet: Address | null } | null> {
-        const [row] = await executor
-            .update(devicePairingTable)
-            .set({ lastActiveAt: new Date() })
-            .where(eq(devicePairingTable.pairingId, pairingId))
-            .returning({
-                originName: devicePairingTable.originName,
-                wallet: devicePairingTable.wallet,
-            });
+        const [row] = await this.touchForRequestQuery.execute({ pairingId });
         return row ? { originName: row.originName, wallet: row.wallet as Address | null } : null;
     }
 
@@ -160,3 +156,19 @@ export class DevicePairingRepository {
 }
 
 const lower = (address: Address) => address.toLowerCase() as Address;
+
+/**
+ * Once per signature request: prepared so the query is built once, not on every frame (Drizzle's
+ * SQL building was the largest share of the relay's CPU).
+ */
+function prepareTouchForRequest(db: Database) {
+    return db
+        .update(devicePairingTable)
+        .set({ lastActiveAt: sql`now()` })
+        .where(eq(devicePairingTable.pairingId, sql.placeholder("pairingId")))
+        .returning({
+            originName: devicePairingTable.originName,
+            wallet: devicePairingTable.wallet,
+        })
+        .prepare("pairing_touch_for_request");
+}

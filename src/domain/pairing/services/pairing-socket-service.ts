@@ -31,6 +31,8 @@ import type { SignatureRequestNotifier } from "./signature-request-notifier";
 export const maxPairingCodeAttempts = 5;
 /** How long a socket's verified wallet session is trusted before it is checked again. */
 const walletRecheckMs = 5_000;
+/** How long delivered marks gather before they are written together. */
+const deliveredMarkBatchMs = 20;
 /** Codes are unique among live pairings; a collision is retried with a fresh code. */
 const maxCodeCollisionRetries = 10;
 
@@ -55,6 +57,10 @@ const invalidMessage = (reason: string) =>
  * database and replayed when a side reconnects.
  */
 export class PairingSocketService {
+    /** Delivered answers not yet marked in the database, by pairing (see markDelivered). */
+    private undeliveredMarks = new Map<string, string[]>();
+    private deliveredFlush: ReturnType<typeof setTimeout> | undefined;
+
     constructor(private readonly deps: PairingSocketServiceDeps) {}
 
     connect(connection: PairingConnection, params: PairingConnectParams): PairingSocket {
@@ -365,11 +371,26 @@ export class PairingSocketService {
         }
     }
 
-    /** An answer reached a desktop socket: it is not replayed on the next reconnect. */
+    /**
+     * An answer reached a desktop socket: it is not replayed on the next reconnect. The marks of
+     * a few milliseconds go out in one statement instead of one per answer; one lost on a crash
+     * only means that answer is delivered again (the client matches answers by id).
+     */
     private markDelivered(pairingId: string, requestIds: string[]): void {
         if (requestIds.length === 0) return;
-        this.deps.requests.markDelivered(pairingId, requestIds).catch((error: unknown) => {
-            this.deps.logger.warn({ err: error, pairingId }, "marking answers delivered failed");
+        const pending = this.undeliveredMarks.get(pairingId);
+        if (pending) pending.push(...requestIds);
+        else this.undeliveredMarks.set(pairingId, [...requestIds]);
+        this.deliveredFlush ??= setTimeout(() => this.flushDeliveredMarks(), deliveredMarkBatchMs);
+    }
+
+    private flushDeliveredMarks(): void {
+        const answers = this.undeliveredMarks;
+        this.undeliveredMarks = new Map();
+        this.deliveredFlush = undefined;
+        this.deps.requests.markDelivered(answers).catch((error: unknown) => {
+            const pairingIds = [...answers.keys()];
+            this.deps.logger.warn({ err: error, pairingIds }, "marking answers delivered failed");
         });
     }
 }
