@@ -68,10 +68,11 @@ function installExitHook() {
     });
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
         process.on(signal, () => {
+            // When the app shuts down gracefully it stops anvil itself (SIGTERM, so anvil can
+            // dump its --state file); only without such a handler do we kill it and exit.
+            if (process.listenerCount(signal) > 1) return;
             for (const child of running) child.kill("SIGKILL");
-            // Keep the default "die on signal" only when nobody else (e.g. the app's graceful
-            // shutdown) listens for it.
-            if (process.listenerCount(signal) === 1) process.exit(signal === "SIGINT" ? 130 : 143);
+            process.exit(signal === "SIGINT" ? 130 : 143);
         });
     }
 }
