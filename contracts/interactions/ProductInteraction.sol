@@ -80,6 +80,8 @@ contract ProductInteraction is EIP712 {
     error Unauthorized();
     error TooManyCampaigns();
     error CampaignNotAttached();
+    /// @dev Ends every simulateInteraction that passed, so that nothing it did persists.
+    error SimulationPassed();
 
     constructor(
         uint256 productId_,
@@ -153,6 +155,42 @@ contract ProductInteraction is EIP712 {
                 emit CampaignFailed(_campaigns[i], id);
             }
         }
+    }
+
+    /// @notice Dry run (for eth_call) of many interactions' own logic, each as handleInteractions
+    /// would run it and each alone (its effects rolled back before the next), so a whole claim is
+    /// simulated in one call. Signature and session checks are not part of it.
+    /// @return reasons per item: empty when it would be accepted, else its revert data
+    /// (InteractionFailed when it reverted without data, e.g. out of gas)
+    function simulateInteractions(
+        bytes32[] calldata ids,
+        address[] calldata wallets,
+        bytes[] calldata data
+    ) external returns (bytes[] memory reasons) {
+        if (wallets.length != ids.length || data.length != ids.length) revert MalformedInteraction();
+        reasons = new bytes[](ids.length);
+        for (uint256 i = 0; i < ids.length; i++) {
+            // As in handleInteractions, an item never runs with less than INTERACTION_GAS (two
+            // calls deep here, so twice the 1/64 kept back).
+            if (gasleft() < INTERACTION_GAS + 2 * (INTERACTION_GAS / 63) + 40_000) {
+                revert InsufficientGasForBatch();
+            }
+            try this.simulateInteraction(ids[i], wallets[i], data[i]) {}
+            catch (bytes memory err) {
+                if (err.length < 4) {
+                    reasons[i] = abi.encodeWithSelector(InteractionFailed.selector);
+                } else if (bytes4(err) != SimulationPassed.selector) {
+                    reasons[i] = err;
+                }
+            }
+        }
+    }
+
+    /// @notice Runs one interaction's logic like handleInteractions, then always reverts (with
+    /// SimulationPassed when it passed, its own error otherwise): open to anyone, it changes nothing.
+    function simulateInteraction(bytes32 id, address wallet, bytes calldata data) external {
+        this.executeInteraction{gas: INTERACTION_GAS}(id, wallet, data);
+        revert SimulationPassed();
     }
 
     /// @notice EIP-712 digest the product signer signs for one interaction.

@@ -27,6 +27,7 @@ import {
     referralCampaignBytecode,
     SIGNER_LABELS,
     signInteraction,
+    signInteractions,
 } from "../../src/infrastructure/blockchain";
 import { fundedAccount, merkleRootAndProof, purchaseLeaf, write } from "./helpers";
 import { type ChainFixture, increaseTime, startChainFixture } from "./setup";
@@ -238,6 +239,85 @@ describe("interaction batches", () => {
         expect(replay.receipt.status).toBe("success");
         expect(replay.handled).toEqual([]);
         expect(replay.rejected[referred.id]).toBe("InteractionAlreadyHandled");
+    });
+});
+
+describe("batch simulation and signing", () => {
+    test("simulateInteractions judges each item alone and changes nothing", async () => {
+        const someone = privateKeyToAccount(generatePrivateKey());
+        const other = privateKeyToAccount(generatePrivateKey());
+        const ids = [
+            newInteractionId(),
+            newInteractionId(),
+            newInteractionId(),
+            newInteractionId(),
+        ];
+        const wallets = [someone.address, someone.address, someone.address, referee.address];
+        const data = [
+            encodeReferralReferred(referrer.address),
+            // Alone it passes too: the first item's referral is rolled back before it runs.
+            encodeReferralReferred(other.address),
+            encodeReferralReferred(someone.address), // self-referral
+            encodeReferralReferred(other.address), // referee was referred above
+        ];
+        const { result } = await f.clients.publicClient.simulateContract({
+            address: product.interactionContract,
+            abi: productInteractionAbi,
+            functionName: "simulateInteractions",
+            args: [ids, wallets, data],
+        });
+        expect(result.slice(0, 2)).toEqual(["0x", "0x"]);
+        expect(decodeRejectionReason(result[2] as Hex)).toBe("InvalidReferrer");
+        expect(decodeRejectionReason(result[3] as Hex)).toBe("AlreadyReferred");
+
+        // Sent as a transaction by anyone, it leaves no trace.
+        const hash = await f.clients.walletClient(merchant).writeContract({
+            address: product.interactionContract,
+            abi: productInteractionAbi,
+            functionName: "simulateInteractions",
+            args: [ids, wallets, data],
+        });
+        await f.clients.waitForReceipt(hash);
+        for (const id of ids) {
+            expect(
+                await f.clients.publicClient.readContract({
+                    address: product.interactionContract,
+                    abi: productInteractionAbi,
+                    functionName: "isHandled",
+                    args: [id],
+                }),
+            ).toBe(false);
+        }
+        expect(
+            await f.clients.publicClient.readContract({
+                address: product.interactionContract,
+                abi: productInteractionAbi,
+                functionName: "referrerOf",
+                args: [someone.address],
+            }),
+        ).toBe("0x0000000000000000000000000000000000000000");
+    });
+
+    test("signInteractions signs exactly as signInteraction", async () => {
+        const items = [
+            { id: newInteractionId(), wallet: referrer.address, data: encodeReferralCreateLink() },
+            {
+                id: newInteractionId(),
+                wallet: referee.address.toLowerCase() as Address,
+                data: encodeReferralReferred(referrer.address),
+            },
+        ];
+        const batch = await signInteractions({
+            signers: f.signers,
+            chainId: f.anvil.chainId,
+            interactionContract: product.interactionContract,
+            productId: product.productId,
+            interactions: items,
+        });
+        const one = await Promise.all(
+            items.map((item) => signed(item.wallet, item.data, item.id).then((s) => s.signature)),
+        );
+        expect(batch).toEqual(one);
     });
 });
 

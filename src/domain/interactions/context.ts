@@ -49,7 +49,19 @@ export function createInteractionsDomain(
     const audienceRepository = new AudienceRepository(db);
     const chain = new InteractionChainReader(clients, deployment, signers);
 
-    const simulator = new InteractionSimulator({ db, chain, pending, claimSize: 50 });
+    // A claim as large as an on-chain batch, so that one simulation run fills a whole batch.
+    const claimSize = Math.max(50, infra.config.interactions.batchSize);
+    // Jobs: the database is the queue; events below only wake them early.
+    let executeJob: Job | undefined;
+    const simulator = new InteractionSimulator({
+        db,
+        chain,
+        pending,
+        signers,
+        chainId: clients.chain.id,
+        claimSize,
+        onSimulated: () => executeJob?.wake(),
+    });
     const executor = new InteractionExecutor({
         db,
         clients,
@@ -63,14 +75,11 @@ export function createInteractionsDomain(
     });
     const retrier = new InteractionRetrier({ db, pending });
 
-    // Jobs: the database is the queue; events below only wake them early.
-    let executeJob: Job | undefined;
     const simulateJob = jobs.register({
         name: "interactions.simulate",
         schedule: prod ? "0 * * * * *" : "*/30 * * * * *",
         run: async () => {
-            const { simulated } = await simulator.run();
-            if (simulated > 0) executeJob?.wake();
+            await simulator.run(); // wakes the executor after each claim (onSimulated)
         },
     });
     executeJob = jobs.register({

@@ -59,6 +59,7 @@ export {
     interactionTypedDataTypes,
     newInteractionId,
     signInteraction,
+    signInteractions,
 } from "./interaction-signature";
 export {
     type BackendSigners,

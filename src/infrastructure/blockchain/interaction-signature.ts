@@ -7,7 +7,18 @@
  * `id` is the backend's unique interaction id (exactly-once on-chain), `data` the full
  * interaction payload (4-byte type + arguments).
  */
-import { type Address, bytesToHex, type Hex } from "viem";
+import {
+    type Address,
+    bytesToHex,
+    concatHex,
+    domainSeparator,
+    type Hex,
+    keccak256,
+    numberToHex,
+    pad,
+    size,
+    toHex,
+} from "viem";
 import type { BackendSigners } from "./signers";
 
 export const INTERACTION_EIP712_DOMAIN_NAME = "ProductInteraction";
@@ -56,6 +67,54 @@ export function signInteraction(params: {
 }): Promise<Hex> {
     const account = params.signers.productAccount(params.interaction.productId);
     return account.signTypedData(interactionTypedData(params));
+}
+
+const INTERACTION_TYPEHASH = keccak256(
+    toHex("Interaction(bytes32 id,uint256 productId,address wallet,bytes data)"),
+);
+
+/**
+ * The same signatures as `signInteraction`, for many interactions of one product: the domain
+ * separator is hashed once and each digest is encoded directly (viem's typed-data path validates
+ * and ABI-encodes every message, about as costly as the signature itself).
+ */
+export function signInteractions(params: {
+    signers: BackendSigners;
+    chainId: number;
+    interactionContract: Address;
+    productId: bigint;
+    interactions: Array<Omit<InteractionToSign, "productId">>;
+}): Promise<Hex[]> {
+    const account = params.signers.productAccount(params.productId);
+    const separator = domainSeparator({
+        domain: {
+            name: INTERACTION_EIP712_DOMAIN_NAME,
+            version: INTERACTION_EIP712_DOMAIN_VERSION,
+            chainId: params.chainId,
+            verifyingContract: params.interactionContract,
+        },
+    });
+    const productId = numberToHex(params.productId, { size: 32 });
+    return Promise.all(
+        params.interactions.map((interaction) => {
+            // What viem's typed-data validation would refuse (sizes only: our rows hold bytes).
+            if (size(interaction.id) !== 32 || size(interaction.wallet) !== 20) {
+                throw new Error(`malformed interaction to sign: ${interaction.id}`);
+            }
+            const structHash = keccak256(
+                concatHex([
+                    INTERACTION_TYPEHASH,
+                    interaction.id,
+                    productId,
+                    pad(interaction.wallet, { size: 32 }),
+                    keccak256(interaction.data),
+                ]),
+            );
+            return account.sign({
+                hash: keccak256(concatHex(["0x1901", separator, structHash])),
+            });
+        }),
+    );
 }
 
 /** A fresh random interaction id (32 bytes). */

@@ -53,7 +53,7 @@ export const interactionsPendingTable = pgTable(
         typeDenominator: hexBytes("type_denominator").notNull(),
         /** The interaction payload: 4-byte type followed by its arguments. */
         interactionData: hexBytes("interaction_data").notNull(),
-        /** Caller-supplied signature; null means the product's derived signer signs at execution. */
+        /** The product's derived signer's EIP-712 signature, made in simulation (else at execution). */
         signature: hexBytes("signature"),
         status: interactionStatusEnum("status").notNull().default("pending"),
         failureReason: varchar("failure_reason", { length: 500 }),

@@ -95,6 +95,30 @@ export class InteractionChainReader {
     }
 
     /**
+     * Runs the interactions' own logic (referral rules, purchase proof...) with one eth_call of
+     * `simulateInteractions`: each item as `handleInteractions` would execute it and each alone,
+     * without the signature and session checks that the other reads cover. Returns each item's
+     * revert reason name, or null when it would be accepted, in the items' order.
+     */
+    async simulateMany(
+        contract: Address,
+        items: Array<{ id: Hex; wallet: Address; data: Hex }>,
+    ): Promise<Array<string | null>> {
+        if (items.length === 0) return [];
+        const { result } = await this.clients.publicClient.simulateContract({
+            address: contract,
+            abi: productInteractionAbi,
+            functionName: "simulateInteractions",
+            args: [
+                items.map((item) => item.id),
+                items.map((item) => item.wallet),
+                items.map((item) => item.data),
+            ],
+        });
+        return result.map((reason) => (reason === "0x" ? null : reasonOfRevertData(reason)));
+    }
+
+    /**
      * Runs the interaction's own logic (referral rules, purchase proof...) with an eth_call of
      * `executeInteraction` from the contract itself (the only allowed caller), without the
      * signature and session checks that the other reads cover. Returns the revert reason name,
@@ -139,7 +163,11 @@ function revertReason(error: unknown): string {
         (e) => e instanceof ContractFunctionRevertedError,
     ) as ContractFunctionRevertedError | null;
     if (reverted?.data?.errorName) return reverted.data.errorName;
-    const data = revertData(error);
+    return reasonOfRevertData(revertData(error));
+}
+
+/** The custom error's name (ours or the oracle's), else its selector. */
+function reasonOfRevertData(data: Hex | undefined): string {
     if (data && data.length >= 10) {
         for (const abi of [productInteractionAbi, purchaseOracleAbi]) {
             try {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Hex } from "viem";
 import type { Executor } from "../../../infrastructure/persistence";
 import { interactionsArchivedTable, interactionsPendingTable } from "../db/schema";
@@ -9,6 +9,12 @@ export type NewPendingInteraction = Pick<
     "interactionId" | "wallet" | "productId" | "typeDenominator" | "interactionData"
 >;
 export type FailureStatus = "no_session" | "failed" | "execution_failed";
+export type Failure = {
+    status: FailureStatus;
+    reason: string;
+    retryCount: number;
+    nextRetryAt: Date;
+};
 
 const t = interactionsPendingTable;
 
@@ -82,57 +88,86 @@ export class PendingInteractionsRepository {
             .where(and(inArray(t.id, ids), inArray(t.status, from)));
     }
 
-    async markFailure(
-        db: Executor,
-        id: number,
-        failure: { status: FailureStatus; reason: string; retryCount: number; nextRetryAt: Date },
-    ): Promise<void> {
+    /**
+     * Records failures: one UPDATE per distinct outcome (status, reason, retry count and time),
+     * which in a batch is usually a single one for all its rows.
+     */
+    async markFailures(db: Executor, failures: Array<{ id: number } & Failure>): Promise<void> {
+        const groups = new Map<string, { failure: Failure; ids: number[] }>();
+        for (const { id, ...failure } of failures) {
+            const key = JSON.stringify([
+                failure.status,
+                failure.reason,
+                failure.retryCount,
+                failure.nextRetryAt.getTime(),
+            ]);
+            const group = groups.get(key) ?? { failure, ids: [] };
+            group.ids.push(id);
+            groups.set(key, group);
+        }
         const now = new Date();
+        for (const { failure, ids } of groups.values()) {
+            await db
+                .update(t)
+                .set({
+                    status: failure.status,
+                    failureReason: failure.reason.slice(0, 500),
+                    retryCount: failure.retryCount,
+                    lastRetryAt: now,
+                    nextRetryAt: failure.nextRetryAt,
+                    batchId: null,
+                    updatedAt: now,
+                })
+                .where(inArray(t.id, ids));
+        }
+    }
+
+    /** pending -> simulated, with the signatures made during the simulation (null: none). */
+    async markSimulated(
+        db: Executor,
+        rows: Array<{ id: number; signature: Hex | null }>,
+    ): Promise<void> {
+        if (rows.length === 0) return;
         await db
             .update(t)
             .set({
-                status: failure.status,
-                failureReason: failure.reason.slice(0, 500),
-                retryCount: failure.retryCount,
-                lastRetryAt: now,
-                nextRetryAt: failure.nextRetryAt,
+                status: "simulated",
+                failureReason: null,
                 batchId: null,
-                updatedAt: now,
+                signature: signaturesById(rows),
+                updatedAt: new Date(),
             })
-            .where(eq(t.id, id));
-    }
-
-    /** Records a batch's intent on its rows: signed, executing, owned by the batch. */
-    async markExecuting(
-        db: Executor,
-        batchId: string,
-        rows: Array<{ id: number; signature: Hex }>,
-    ): Promise<void> {
-        if (rows.length === 0) return;
-        // One statement for the whole batch: each row's signature through a CASE on its id.
-        const signature = sql.join(
-            [
-                sql`case ${t.id}`,
-                ...rows.map(
-                    (row) =>
-                        sql`when ${row.id} then ${Buffer.from(row.signature.slice(2), "hex")}::bytea`,
-                ),
-                sql`end`,
-            ],
-            sql` `,
-        );
-        await db
-            .update(t)
-            .set({ status: "executing", batchId, signature, updatedAt: new Date() })
             .where(
                 and(
                     inArray(
                         t.id,
                         rows.map((row) => row.id),
                     ),
-                    eq(t.status, "simulated"),
+                    eq(t.status, "pending"),
                 ),
             );
+    }
+
+    /**
+     * Records a batch's intent on its rows: executing, owned by the batch, with the signatures
+     * the executor had to make (rows signed in simulation keep theirs).
+     */
+    async markExecuting(
+        db: Executor,
+        batchId: string,
+        ids: number[],
+        signed: Array<{ id: number; signature: Hex }>,
+    ): Promise<void> {
+        if (ids.length === 0) return;
+        await db
+            .update(t)
+            .set({
+                status: "executing",
+                batchId,
+                ...(signed.length > 0 ? { signature: signaturesById(signed) } : {}),
+                updatedAt: new Date(),
+            })
+            .where(and(inArray(t.id, ids), eq(t.status, "simulated")));
     }
 
     ofBatch(db: Executor, batchId: string): Promise<PendingInteraction[]> {
@@ -187,4 +222,23 @@ export class PendingInteractionsRepository {
             .groupBy(t.status);
         return Object.fromEntries(rows.map((row) => [row.status, row.count]));
     }
+}
+
+/**
+ * One statement for many rows: each row's signature through a CASE on its id (rows not listed
+ * keep theirs; a null signature stays null).
+ */
+function signaturesById(rows: Array<{ id: number; signature: Hex | null }>): SQL {
+    return sql.join(
+        [
+            sql`case ${t.id}`,
+            ...rows.map((row) =>
+                row.signature === null
+                    ? sql`when ${row.id} then null::bytea`
+                    : sql`when ${row.id} then ${Buffer.from(row.signature.slice(2), "hex")}::bytea`,
+            ),
+            sql`else ${t.signature} end`,
+        ],
+        sql` `,
+    );
 }

@@ -25,10 +25,12 @@ import { randomUUID } from "node:crypto";
 import {
     type Address,
     encodeFunctionData,
+    getAbiItem,
     type Hex,
     keccak256,
     parseEventLogs,
     type TransactionReceipt,
+    toEventSelector,
 } from "viem";
 import {
     type BackendSigners,
@@ -36,7 +38,7 @@ import {
     decodeRejectionReason,
     productInteractionAbi,
     SIGNER_LABELS,
-    signInteraction,
+    signInteractions,
 } from "../../../infrastructure/blockchain";
 import type { Logger } from "../../../infrastructure/logger";
 import type { Database, Executor } from "../../../infrastructure/persistence";
@@ -46,6 +48,7 @@ import type {
 } from "../repositories/interaction-batches-repository";
 import type { InteractionChainReader } from "../repositories/interaction-chain-reader";
 import type {
+    Failure,
     FailureStatus,
     PendingInteraction,
     PendingInteractionsRepository,
@@ -82,12 +85,21 @@ type PreparedBatch = {
 
 /** ProductInteraction.INTERACTION_GAS plus its 1/63 and the 20k of its per-item gas check. */
 const PER_ITEM_HEADROOM = 1_000_000n + 1_000_000n / 63n + 20_000n + 50_000n;
+const INTERACTION_HANDLED_TOPIC = toEventSelector(
+    getAbiItem({ abi: productInteractionAbi, name: "InteractionHandled" }),
+);
+const INTERACTION_REJECTED_TOPIC = toEventSelector(
+    getAbiItem({ abi: productInteractionAbi, name: "InteractionRejected" }),
+);
 /** Below a common 30M block gas limit. */
 const BATCH_GAS_CAP = 29_000_000n;
 
 export type ExecutionReport = { batches: number; pushed: number; failed: number };
 
 export class InteractionExecutor {
+    /** Whether to send with eth_sendRawTransactionSync (until the node refuses it). */
+    private syncSend = true;
+
     constructor(private readonly deps: InteractionExecutorDeps) {}
 
     private get executor() {
@@ -123,22 +135,24 @@ export class InteractionExecutor {
                 report.failed += rows.length;
                 return "skipped" as const;
             }
-            const productId = BigInt(first.productId);
-            const signatures = new Map<number, Hex>();
-            for (const row of rows) {
-                row.signature = await signInteraction({
-                    signers,
-                    chainId: clients.chain.id,
-                    interactionContract: contract,
-                    interaction: {
-                        id: row.interactionId,
-                        productId,
-                        wallet: row.wallet,
-                        data: row.interactionData,
-                    },
-                });
-                signatures.set(row.id, row.signature);
-            }
+            // Rows are signed in simulation; those without a signature (simulated before it did,
+            // or a failed signing) are signed here.
+            const unsigned = rows.filter((row) => row.signature === null);
+            const signed = await signInteractions({
+                signers,
+                chainId: clients.chain.id,
+                interactionContract: contract,
+                productId: BigInt(first.productId),
+                interactions: unsigned.map((row) => ({
+                    id: row.interactionId,
+                    wallet: row.wallet,
+                    data: row.interactionData,
+                })),
+            });
+            unsigned.forEach((row, i) => {
+                row.signature = signed[i] as Hex;
+            });
+            const signatures = new Map(rows.map((row) => [row.id, row.signature as Hex]));
             const data = encodeFunctionData({
                 abi: productInteractionAbi,
                 functionName: "handleInteractions",
@@ -200,7 +214,8 @@ export class InteractionExecutor {
             await pending.markExecuting(
                 tx,
                 batch.id,
-                rows.map((row) => ({ id: row.id, signature: signatures.get(row.id) as Hex })),
+                rows.map((row) => row.id),
+                unsigned.map((row) => ({ id: row.id, signature: row.signature as Hex })),
             );
             return { batch, rows, signatures, contract, serialized };
         });
@@ -209,10 +224,25 @@ export class InteractionExecutor {
     private async sendAndSettle(prepared: PreparedBatch, report: ExecutionReport): Promise<void> {
         const { clients, logger } = this.deps;
         const { batch } = prepared;
+        let refusedSync = false;
+        if (this.syncSend && clients.confirmations <= 1) {
+            const outcome = await this.sendSync(prepared);
+            refusedSync = outcome === "not-sent";
+            if (outcome === "in-node") {
+                await this.reconcile(batch, report, "execution_failed");
+                return;
+            }
+            if (outcome !== "not-sent") {
+                await this.applyReceipt(batch, prepared.rows, prepared.contract, outcome, report);
+                return;
+            }
+        }
         try {
             await clients.publicClient.sendRawTransaction({
                 serializedTransaction: prepared.serialized,
             });
+            // The node took classically what it refused synchronously: it lacks the method.
+            if (refusedSync) this.syncSend = false;
         } catch (error) {
             // It may or may not have reached the node: the chain decides (reconciliation).
             logger.warn({ err: error, batch: batch.id }, "interaction batch send failed");
@@ -234,6 +264,39 @@ export class InteractionExecutor {
             return;
         }
         await this.applyReceipt(batch, prepared.rows, prepared.contract, receipt, report);
+    }
+
+    /**
+     * EIP-7966 `eth_sendRawTransactionSync`: the node answers the send with the receipt once the
+     * transaction is mined, instead of the receipt being polled for (on anvil, the poll interval
+     * was most of a large batch's wait). On an error the node is asked whether it has the
+     * transaction: if it has, the chain decides (reconciliation); if not, nothing was sent and
+     * the classic send + poll takes over (for good when it succeeds: the node lacks the method).
+     */
+    private async sendSync(
+        prepared: PreparedBatch,
+    ): Promise<TransactionReceipt | "in-node" | "not-sent"> {
+        const { clients, logger } = this.deps;
+        try {
+            return await clients.publicClient.sendRawTransactionSync({
+                serializedTransaction: prepared.serialized,
+                throwOnReceiptRevert: false,
+                // No timeout parameter: anvil refuses it; the node's own (seconds) applies.
+            });
+        } catch (error) {
+            const known = await clients.publicClient
+                .getTransaction({ hash: prepared.batch.txHash as Hex })
+                .catch(() => null);
+            if (known) {
+                logger.warn(
+                    { err: error, batch: prepared.batch.id },
+                    "interaction batch sent without its receipt: reconciling",
+                );
+                return "in-node";
+            }
+            logger.info({ err: error }, "eth_sendRawTransactionSync refused: classic send");
+            return "not-sent";
+        }
     }
 
     /**
@@ -264,24 +327,31 @@ export class InteractionExecutor {
         const handled = new Map<Hex, OnChainInclusion>();
         const rejected = new Map<Hex, string>();
         if (receipt.status === "success") {
-            const logs = parseEventLogs({
-                abi: productInteractionAbi,
-                logs: receipt.logs.filter(
-                    (log) => log.address.toLowerCase() === contract.toLowerCase(),
-                ),
-            });
-            for (const log of logs) {
-                if (log.eventName === "InteractionHandled") {
-                    handled.set(log.args.id.toLowerCase() as Hex, {
+            const ours = receipt.logs.filter(
+                (log) => log.address.toLowerCase() === contract.toLowerCase(),
+            );
+            // The id is the first indexed topic of both events: a batch's hundreds of
+            // InteractionHandled logs are read from their topics, not ABI-decoded one by one
+            // (their payload is not needed here); only the rare rejections are decoded.
+            for (const log of ours) {
+                const id = log.topics[1]?.toLowerCase() as Hex | undefined;
+                if (id && log.topics[0] === INTERACTION_HANDLED_TOPIC) {
+                    handled.set(id, {
                         txHash: receipt.transactionHash,
                         blockNumber: receipt.blockNumber,
                     });
-                } else if (log.eventName === "InteractionRejected") {
-                    rejected.set(
-                        log.args.id.toLowerCase() as Hex,
-                        decodeRejectionReason(log.args.reason),
-                    );
                 }
+            }
+            const rejections = parseEventLogs({
+                abi: productInteractionAbi,
+                eventName: "InteractionRejected",
+                logs: ours.filter((log) => log.topics[0] === INTERACTION_REJECTED_TOPIC),
+            });
+            for (const log of rejections) {
+                rejected.set(
+                    log.args.id.toLowerCase() as Hex,
+                    decodeRejectionReason(log.args.reason),
+                );
             }
         }
         const alreadyHandled = rows
@@ -297,20 +367,23 @@ export class InteractionExecutor {
         await this.deps.db.transaction(async (tx) => {
             const accepted = rows.filter((row) => handled.has(row.interactionId));
             await this.markPushed(tx, accepted, handled);
-            for (const row of rows) {
-                if (handled.has(row.interactionId)) continue;
-                const reason = rejected.get(row.interactionId);
-                if (reason === undefined) {
-                    await this.fail(tx, [row], "execution_failed", "Batch transaction reverted");
-                } else {
-                    await this.fail(
-                        tx,
-                        [row],
-                        failureStatusOfRejection(reason),
-                        `Rejected on-chain: ${reason}`,
-                    );
-                }
-            }
+            const now = Date.now();
+            await this.deps.pending.markFailures(
+                tx,
+                rows
+                    .filter((row) => !handled.has(row.interactionId))
+                    .map((row) => {
+                        const reason = rejected.get(row.interactionId);
+                        return reason === undefined
+                            ? failureOf(row, "execution_failed", "Batch transaction reverted", now)
+                            : failureOf(
+                                  row,
+                                  failureStatusOfRejection(reason),
+                                  `Rejected on-chain: ${reason}`,
+                                  now,
+                              );
+                    }),
+            );
             await this.deps.batches.complete(tx, batch.id);
             report.pushed += accepted.length;
             report.failed += rows.length - accepted.length;
@@ -447,14 +520,26 @@ export class InteractionExecutor {
         reason: string,
     ): Promise<void> {
         const now = Date.now();
-        for (const row of rows) {
-            const retryCount = row.retryCount + 1;
-            await this.deps.pending.markFailure(tx, row.id, {
-                status,
-                reason,
-                retryCount,
-                nextRetryAt: new Date(now + retryDelayMs(status, retryCount)),
-            });
-        }
+        await this.deps.pending.markFailures(
+            tx,
+            rows.map((row) => failureOf(row, status, reason, now)),
+        );
     }
+}
+
+/** The row's next failure: one more retry, due after the status's backoff. */
+function failureOf(
+    row: PendingInteraction,
+    status: FailureStatus,
+    reason: string,
+    now: number,
+): { id: number } & Failure {
+    const retryCount = row.retryCount + 1;
+    return {
+        id: row.id,
+        status,
+        reason,
+        retryCount,
+        nextRetryAt: new Date(now + retryDelayMs(status, retryCount)),
+    };
 }

@@ -1,7 +1,9 @@
 import type { Address, Hex } from "viem";
+import { type BackendSigners, signInteractions } from "../../../infrastructure/blockchain";
 import type { Database } from "../../../infrastructure/persistence";
 import type { InteractionChainReader } from "../repositories/interaction-chain-reader";
 import type {
+    Failure,
     FailureStatus,
     PendingInteraction,
     PendingInteractionsRepository,
@@ -16,6 +18,10 @@ type Verdict = { ok: true } | { ok: false; status: FailureStatus; reason: string
  * logic (referral rules, purchase proof) passes an eth_call. Rows are claimed with
  * FOR UPDATE SKIP LOCKED and held in the transaction that writes their verdicts, so an
  * interrupted run leaves them pending for the next one.
+ *
+ * Simulated rows also get their EIP-712 signature here (the executor signs only rows without
+ * one): the signing is CPU work, done while this run waits for its chain reads, instead of on
+ * the executor's path between a claim and its transaction.
  */
 export class InteractionSimulator {
     constructor(
@@ -23,7 +29,11 @@ export class InteractionSimulator {
             db: Database;
             chain: InteractionChainReader;
             pending: PendingInteractionsRepository;
-            /** Rows per claim (seed: 50). */
+            signers: BackendSigners;
+            chainId: number;
+            /** Called after each claim that made rows `simulated` is committed. */
+            onSimulated?: () => void;
+            /** Rows per claim (seed: 50; the executor's batch size when larger, see context.ts). */
             claimSize: number;
         },
     ) {}
@@ -35,90 +45,197 @@ export class InteractionSimulator {
             const done = await this.deps.db.transaction(async (tx) => {
                 const rows = await this.deps.pending.claimPending(tx, this.deps.claimSize);
                 if (rows.length === 0) return null;
-                const verdicts = await this.judge(rows);
-                const ok: number[] = [];
+                const [verdicts, signatures] = await Promise.all([
+                    this.judge(rows),
+                    this.sign(rows),
+                ]);
+                const ok: Array<{ id: number; signature: Hex | null }> = [];
+                const failures: Array<{ id: number } & Failure> = [];
                 const now = Date.now();
                 for (const row of rows) {
                     const verdict = verdicts.get(row.id) as Verdict;
                     if (verdict.ok) {
-                        ok.push(row.id);
+                        ok.push({ id: row.id, signature: signatures.get(row.id) ?? null });
                         continue;
                     }
                     const retryCount = row.retryCount + 1;
-                    await this.deps.pending.markFailure(tx, row.id, {
+                    failures.push({
+                        id: row.id,
                         status: verdict.status,
                         reason: verdict.reason,
                         retryCount,
                         nextRetryAt: new Date(now + retryDelayMs(verdict.status, retryCount)),
                     });
                 }
-                await this.deps.pending.setStatus(tx, ok, "simulated", ["pending"]);
+                await this.deps.pending.markFailures(tx, failures);
+                await this.deps.pending.markSimulated(tx, ok);
                 return { simulated: ok.length, failed: rows.length - ok.length };
             });
             if (!done) return total;
+            // The executor may start on this claim while the next one is simulated.
+            if (done.simulated > 0) this.deps.onSimulated?.();
             total.simulated += done.simulated;
             total.failed += done.failed;
         }
     }
 
+    /**
+     * Signatures of the rows whose product has an interaction contract, by row id; in slices,
+     * yielding to the event loop between them so the chain reads of `judge` go out and come
+     * back meanwhile.
+     */
+    private async sign(rows: PendingInteraction[]): Promise<Map<number, Hex>> {
+        const signatures = new Map<number, Hex>();
+        // Let judge's requests leave first (viem's batch schedulers flush on timers, twice).
+        await yieldToEventLoop();
+        await yieldToEventLoop();
+        const byProduct = new Map<Hex, PendingInteraction[]>();
+        for (const row of rows) {
+            byProduct.set(row.productId, [...(byProduct.get(row.productId) ?? []), row]);
+        }
+        for (const [productId, group] of byProduct) {
+            const contract = await this.deps.chain.interactionContractOf(productId);
+            if (!contract) continue;
+            for (const slice of chunked(group, SIGNING_SLICE)) {
+                const signed = await signInteractions({
+                    signers: this.deps.signers,
+                    chainId: this.deps.chainId,
+                    interactionContract: contract,
+                    productId: BigInt(productId),
+                    interactions: slice.map((row) => ({
+                        id: row.interactionId,
+                        wallet: row.wallet,
+                        data: row.interactionData,
+                    })),
+                });
+                slice.forEach((row, i) => {
+                    signatures.set(row.id, signed[i] as Hex);
+                });
+                await yieldToEventLoop();
+            }
+        }
+        return signatures;
+    }
+
     private async judge(rows: PendingInteraction[]): Promise<Map<number, Verdict>> {
         const { chain } = this.deps;
         const products = [...new Set(rows.map((row) => row.productId))];
-        const productChecks = new Map<Hex, { contract: Address | null; signerAllowed: boolean }>();
+        const contracts = new Map<Hex, Address | null>();
         await Promise.all(
             products.map(async (productId) => {
-                const contract = await chain.interactionContractOf(productId);
-                const signerAllowed = contract ? await chain.signerAllowed(productId) : false;
-                productChecks.set(productId, { contract, signerAllowed });
+                contracts.set(productId, await chain.interactionContractOf(productId));
             }),
         );
-        const sessions = await chain.sessionsValid(rows.map((row) => row.wallet));
+        const toSimulate = new Map<Address, PendingInteraction[]>();
+        for (const row of rows) {
+            const contract = contracts.get(row.productId);
+            if (contract) toSimulate.set(contract, [...(toSimulate.get(contract) ?? []), row]);
+        }
+        // The remaining reads do not depend on one another: issued together they share one
+        // HTTP batch (one round trip). An id already on-chain still simulates fine
+        // (executeInteraction does not check it): the executor then resolves it from its
+        // InteractionHandled event.
+        const chunks = [...toSimulate].flatMap(([contract, group]) =>
+            chunked(group, SIMULATION_CHUNK).map((chunk) => ({ contract, chunk })),
+        );
+        const [signerAllowed, sessions, simulations] = await Promise.all([
+            Promise.all(
+                products
+                    .filter((productId) => contracts.get(productId))
+                    .map(async (productId) => [productId, await chain.signerAllowed(productId)]),
+            ).then((entries) => new Map(entries as Array<[Hex, boolean]>)),
+            chain.sessionsValid(rows.map((row) => row.wallet)),
+            Promise.all(
+                chunks.map(async ({ contract, chunk }) => ({
+                    chunk,
+                    reasons: await this.simulateChunk(contract, chunk),
+                })),
+            ),
+        ]);
+        const simulationReasons = new Map<number, string | null>();
+        for (const { chunk, reasons } of simulations) {
+            chunk.forEach((row, i) => {
+                simulationReasons.set(row.id, reasons[i] ?? null);
+            });
+        }
         const verdicts = new Map<number, Verdict>();
-        await Promise.all(
-            rows.map(async (row) => {
-                const product = productChecks.get(row.productId);
-                if (!product?.contract) {
-                    verdicts.set(row.id, {
-                        ok: false,
-                        status: "failed",
-                        reason: "No interaction contract for the product",
-                    });
-                } else if (!product.signerAllowed) {
-                    verdicts.set(row.id, {
-                        ok: false,
-                        status: "failed",
-                        reason: "Backend signer not authorized for this product",
-                    });
-                } else if (!sessions.get(row.wallet.toLowerCase())) {
-                    verdicts.set(row.id, {
-                        ok: false,
-                        status: "no_session",
-                        reason: "Wallet has no active session",
-                    });
-                } else {
-                    // An id already on-chain still simulates fine (executeInteraction does not
-                    // check it): the executor then resolves it from its InteractionHandled event.
-                    const reason = await chain
-                        .simulate(
-                            product.contract,
-                            row.interactionId,
-                            row.wallet,
-                            row.interactionData,
-                        )
-                        .catch((error: Error) => `Simulation error: ${error.message}`);
-                    verdicts.set(
-                        row.id,
-                        reason === null
-                            ? { ok: true }
-                            : {
-                                  ok: false,
-                                  status: "failed",
-                                  reason: `Simulation reverted: ${reason}`,
-                              },
-                    );
-                }
-            }),
-        );
+        for (const row of rows) {
+            const reason = simulationReasons.get(row.id) ?? null;
+            if (!contracts.get(row.productId)) {
+                verdicts.set(row.id, {
+                    ok: false,
+                    status: "failed",
+                    reason: "No interaction contract for the product",
+                });
+            } else if (!signerAllowed.get(row.productId)) {
+                verdicts.set(row.id, {
+                    ok: false,
+                    status: "failed",
+                    reason: "Backend signer not authorized for this product",
+                });
+            } else if (!sessions.get(row.wallet.toLowerCase())) {
+                verdicts.set(row.id, {
+                    ok: false,
+                    status: "no_session",
+                    reason: "Wallet has no active session",
+                });
+            } else if (reason !== null) {
+                verdicts.set(row.id, {
+                    ok: false,
+                    status: "failed",
+                    reason: `Simulation reverted: ${reason}`,
+                });
+            } else {
+                verdicts.set(row.id, { ok: true });
+            }
+        }
         return verdicts;
     }
+
+    /**
+     * One eth_call for the chunk; should it fail as a whole (node error, gas cap), each item is
+     * simulated on its own so that one bad item or a transient error costs only itself.
+     */
+    private async simulateChunk(
+        contract: Address,
+        rows: PendingInteraction[],
+    ): Promise<Array<string | null>> {
+        const { chain } = this.deps;
+        try {
+            return await chain.simulateMany(
+                contract,
+                rows.map((row) => ({
+                    id: row.interactionId,
+                    wallet: row.wallet,
+                    data: row.interactionData,
+                })),
+            );
+        } catch {
+            return Promise.all(
+                rows.map((row) =>
+                    chain
+                        .simulate(contract, row.interactionId, row.wallet, row.interactionData)
+                        .catch((error: Error) => `Simulation error: ${error.message}`),
+                ),
+            );
+        }
+    }
+}
+
+/**
+ * Items per simulateInteractions call: each uses some 30-60k gas (up to its 1M budget with
+ * campaigns), so a chunk stays well under a node's eth_call gas cap (anvil: the block's 30M).
+ */
+const SIMULATION_CHUNK = 100;
+
+/** Signatures between two yields to the event loop (~0.2 ms each). */
+const SIGNING_SLICE = 50;
+
+/** A timer turn, not setImmediate: viem flushes its request batches from timers. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+function chunked<T>(items: T[], size: number): T[][] {
+    const chunks: T[][] = [];
+    for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+    return chunks;
 }
