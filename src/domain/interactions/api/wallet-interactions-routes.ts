@@ -50,6 +50,8 @@ export function walletInteractionsRoutes(deps: {
                             interaction: EncodedInteractionSchema,
                             signature: t.Optional(t.Union([HexSchema, t.Null()])),
                         }),
+                        // Bounded: one request must not queue an unbounded amount of work.
+                        { maxItems: 500 },
                     ),
                 }),
                 response: t.Array(t.String()),
