@@ -31,4 +31,5 @@ export type Domains = ReturnType<typeof createDomains>;
 /** Releases what the domains hold open themselves (e.g. the MongoDB authenticator store). */
 export async function closeDomains(domains: Domains): Promise<void> {
     await domains.auth.close();
+    await domains.oracle.close();
 }

@@ -7,6 +7,7 @@ import { oracleWebhookRoutes } from "./api/webhook-routes";
 import { InboxRepository } from "./repositories/inbox-repository";
 import { OracleRepository } from "./repositories/oracle-repository";
 import { PurchaseRepository } from "./repositories/purchase-repository";
+import { MerkleBuildPool } from "./services/merkle-build-pool";
 import { OracleSetupService } from "./services/oracle-setup-service";
 import { ProofService } from "./services/proof-service";
 import { RootUpdateService } from "./services/root-update-service";
@@ -22,7 +23,9 @@ export function createOracleDomain(infra: Infrastructure, jobs: JobScheduler) {
     const oracles = new OracleRepository(db);
     const purchases = new PurchaseRepository(db);
     const inbox = new InboxRepository();
-    const trees = new MerkleTreeCache(purchases, infra.config.oracle.treeCacheBytes);
+    // Two threads: the machine's core count; workers start on the first large build only.
+    const treeBuilder = new MerkleBuildPool(2);
+    const trees = new MerkleTreeCache(purchases, infra.config.oracle.treeCacheBytes, treeBuilder);
     const proofs = new ProofService(db, purchases, trees);
     const rootUpdates = new RootUpdateService({
         db,
@@ -98,5 +101,7 @@ export function createOracleDomain(infra: Infrastructure, jobs: JobScheduler) {
         /** Wires the "a tracker waits for this product" signal (interactions domain). */
         usePendingPurchaseTrackers: rootUpdates.usePendingPurchaseTrackers.bind(rootUpdates),
         jobs: { updateMerkleRoot: rootJob },
+        /** Stops the tree-building worker threads (with the app). */
+        close: () => treeBuilder.close(),
     };
 }

@@ -1,5 +1,6 @@
 /** Public door of the oracle domain. */
 export { createOracleDomain } from "./context";
+export { MerkleBuildPool } from "./services/merkle-build-pool";
 export { MerkleTree, verifyProof } from "./services/merkle-tree";
 export { normalizeProductId } from "./services/product-id";
 export type { PurchaseProofResult } from "./services/proof-service";

@@ -60,6 +60,20 @@ export class MerkleTree {
         return tree;
     }
 
+    /**
+     * Adopts levels 0..k already built elsewhere (the worker pool: merkle-build-pool.ts), level j
+     * holding ceil(count / 2^j) nodes, and builds the levels above k here.
+     */
+    static fromLowerLevels(lower: Uint8Array[], count: number): MerkleTree {
+        const counts = lower.map((_, level) => Math.ceil(count / 2 ** level));
+        lower.forEach((nodes, level) => {
+            if (nodes.length < (counts[level] as number) * NODE) throw new Error("level too short");
+        });
+        const tree = new MerkleTree([...lower], counts);
+        tree.buildUpperLevels(lower.length - 1);
+        return tree;
+    }
+
     get size(): number {
         return this.counts[0] as number;
     }
@@ -137,8 +151,8 @@ export class MerkleTree {
         return total;
     }
 
-    private buildUpperLevels(): void {
-        let level = 0;
+    private buildUpperLevels(from = 0): void {
+        let level = from;
         while ((this.counts[level] as number) > 1) {
             const parentCount = ((this.counts[level] as number) + 1) >> 1;
             this.levels.push(new Uint8Array(Math.max(parentCount, 16) * NODE));

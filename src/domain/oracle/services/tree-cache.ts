@@ -2,6 +2,7 @@ import { LRUCache } from "lru-cache";
 import type { Hex } from "viem";
 import type { Executor } from "../../../infrastructure/persistence";
 import type { PurchaseRepository } from "../repositories/purchase-repository";
+import type { MerkleBuildPool } from "./merkle-build-pool";
 import { MerkleTree } from "./merkle-tree";
 
 /**
@@ -18,6 +19,8 @@ export class MerkleTreeCache {
     constructor(
         private readonly purchases: PurchaseRepository,
         maxBytes: number,
+        /** Builds large trees on worker threads; without it, builds run on the calling thread. */
+        private readonly builder?: MerkleBuildPool,
     ) {
         this.trees = new LRUCache<Hex, MerkleTree>({
             maxSize: Math.max(maxBytes, 1),
@@ -74,6 +77,7 @@ export class MerkleTreeCache {
     /** Builds the tree of an oracle's committed leaves (inside the caller's transaction if any). */
     async load(executor: Executor, oracleId: number): Promise<MerkleTree> {
         const { count, preimages } = await this.purchases.loadLeaves(executor, oracleId);
+        if (this.builder) return this.builder.fromLeafPreimages(preimages, 33, count);
         return MerkleTree.fromLeafPreimages(preimages, 33, count);
     }
 }
