@@ -10,6 +10,7 @@ import {
     shopifyOrder,
     startOracleFixture,
 } from "../oracle/helpers";
+import { eventually } from "../support/eventually";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
 import { readJson, startTestApp, type TestApp } from "../support/test-app";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
@@ -41,15 +42,6 @@ afterAll(async () => {
     proxy.stop();
     await database.drop();
 });
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-        if (await check()) return;
-        await Bun.sleep(100);
-    }
-    throw new Error("condition not reached in time");
-}
 
 describe.skipIf(!onPostgres)("database stopped and restarted under load", () => {
     test("health and database-backed routes answer 503 while it is down, then recover", async () => {

@@ -4,6 +4,7 @@
  * hanging, and pairing works again once Redis is back, without a restart.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { eventually } from "../support/eventually";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
 import { readJson, startTestApp, type TestApp } from "../support/test-app";
 
@@ -18,15 +19,6 @@ afterAll(async () => {
     await server.stop();
     proxy.stop();
 });
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-        if (await check()) return;
-        await Bun.sleep(100);
-    }
-    throw new Error("condition not reached in time");
-}
 
 /** Opens an initiating pairing socket; resolves with its first message or its close. */
 function initiatePairing(): Promise<{
@@ -58,7 +50,7 @@ test("pairing and readiness report Redis down clearly, and recover when it is ba
     expect((await server.request("/health")).status).toBe(200);
 
     proxy.cut();
-    await eventually(async () => (await server.request("/health")).status === 503);
+    await eventually(async () => (await server.request("/health")).status === 503, 20_000);
     expect(await readJson(await server.request("/health"))).toMatchObject({ failed: ["redis"] });
     const during = await initiatePairing();
     expect(during.message).toBeUndefined();
@@ -66,6 +58,9 @@ test("pairing and readiness report Redis down clearly, and recover when it is ba
     expect(during.reason).toBe("Service temporarily unavailable");
 
     proxy.restore();
-    await eventually(async () => (await server.request("/health")).status === 200);
-    await eventually(async () => (await initiatePairing()).message?.type === "pairing-initiated");
+    await eventually(async () => (await server.request("/health")).status === 200, 20_000);
+    await eventually(
+        async () => (await initiatePairing()).message?.type === "pairing-initiated",
+        20_000,
+    );
 }, 60_000);

@@ -7,6 +7,7 @@ import { migrate as migratePostgres } from "drizzle-orm/bun-sql/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { withTimeout } from "../../utils/with-timeout";
 import type { DatabaseConfig } from "../config";
 
 /** The Drizzle database every repository receives; the same type on PGlite and PostgreSQL. */
@@ -87,13 +88,5 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
 }
 
 async function pingWithTimeout(db: Database, timeoutMs = 2_000): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("database ping timed out")), timeoutMs);
-    });
-    try {
-        await Promise.race([db.execute(sql`select 1`), timeout]);
-    } finally {
-        clearTimeout(timer);
-    }
+    await withTimeout(db.execute(sql`select 1`), timeoutMs, "database ping timed out");
 }

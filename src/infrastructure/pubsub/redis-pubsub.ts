@@ -1,4 +1,5 @@
 import { RedisClient } from "bun";
+import { withTimeout } from "../../utils/with-timeout";
 import type { Logger } from "../logger";
 import type { PubSub, PubSubHandler, PubSubHealth, Unsubscribe } from "./pubsub";
 
@@ -259,18 +260,4 @@ function redactUrl(url: string): string {
 
 function messageOf(error: unknown): string {
     return error instanceof Error ? error.message : String(error);
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-        return await Promise.race([
-            promise,
-            new Promise<never>((_, reject) => {
-                timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-            }),
-        ]);
-    } finally {
-        clearTimeout(timer);
-    }
 }

@@ -1,5 +1,6 @@
 import { RedisClient } from "bun";
 import type { Logger } from "pino";
+import { withTimeout } from "../../utils/with-timeout";
 
 export type WindowHit = { count: number; resetAt: number };
 
@@ -100,14 +101,4 @@ export class RedisRateLimitStore implements RateLimitStore {
         this.client.close();
         await this.fallback.close();
     }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    return Promise.race([
-        promise,
-        new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`Redis did not answer in ${ms} ms`)), ms);
-        }),
-    ]).finally(() => clearTimeout(timer));
 }
