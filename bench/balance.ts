@@ -30,8 +30,8 @@ import {
 } from "../src/infrastructure/blockchain";
 import { testStablecoinBytecode } from "../src/infrastructure/blockchain/artifacts/TestStablecoin";
 import { loadConfig } from "../src/infrastructure/config";
+import { JobScheduler } from "../src/infrastructure/jobs";
 import { ephemeralSecrets } from "../src/infrastructure/secrets";
-import { JobScheduler } from "../src/jobs";
 import type { BenchRow } from "./bench-row";
 
 const EXTRA_TOKENS = 16;

@@ -15,8 +15,8 @@ import { createDomains } from "../src/domains";
 import { createInfrastructure } from "../src/infrastructure";
 import { mintProduct, productInteractionManagerAbi } from "../src/infrastructure/blockchain";
 import { loadConfig } from "../src/infrastructure/config";
+import { JobScheduler } from "../src/infrastructure/jobs";
 import { ephemeralSecrets } from "../src/infrastructure/secrets";
-import { JobScheduler } from "../src/jobs";
 import type { BenchRow } from "./bench-row";
 
 const INTERACTIONS = 400;

@@ -6,7 +6,7 @@ import { createOracleDomain } from "./domain/oracle";
 import { createPairingDomain } from "./domain/pairing";
 import { createWalletDomain } from "./domain/wallet";
 import type { Infrastructure } from "./infrastructure";
-import type { JobScheduler } from "./jobs";
+import type { JobScheduler } from "./infrastructure/jobs";
 
 /**
  * The composition root of the domains: each domain is wired by its own `create<Name>Domain`

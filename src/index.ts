@@ -2,7 +2,7 @@ import { createApp } from "./app";
 import { closeDomains, createDomains } from "./domains";
 import { createInfrastructure } from "./infrastructure";
 import { ConfigError, loadConfig } from "./infrastructure/config";
-import { JobScheduler } from "./jobs";
+import { JobScheduler } from "./infrastructure/jobs";
 
 /**
  * Start-up: config -> infrastructure (database + migrations) -> app -> listen.

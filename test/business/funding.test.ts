@@ -5,7 +5,7 @@ import { createApp } from "../../src/app";
 import { createDomains } from "../../src/domains";
 import { testStablecoinAbi } from "../../src/infrastructure/blockchain";
 import { stageFlags } from "../../src/infrastructure/config";
-import { JobScheduler } from "../../src/jobs";
+import { JobScheduler } from "../../src/infrastructure/jobs";
 import { jsonHeaders, readJson } from "../support/test-app";
 import { type BusinessFixture, type Merchant, newMerchant, startBusinessApp } from "./helpers";
 

@@ -1,6 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { normaliseProductDomain } from "../../src/domain/business";
-import { DnsTxtLookup } from "../../src/domain/business/repositories/dns-txt-lookup";
+import {
+    DnsTxtLookup,
+    DnsUnavailableError,
+} from "../../src/domain/business/repositories/dns-txt-lookup";
+import { DomainOwnershipService } from "../../src/domain/business/services/domain-ownership";
 import { sanitiseProductName } from "../../src/domain/business/services/product-metadata";
 import { ConfigError, loadConfig } from "../../src/infrastructure/config";
 import { ApiError } from "../../src/infrastructure/http";
@@ -71,7 +75,11 @@ describe("DnsTxtLookup", () => {
         const dns = await startTestDnsServer();
         await dns.stop();
         const lookup = new DnsTxtLookup([dns.address], 200);
-        const error = await lookup.txtRecords("shop.example").catch((e: unknown) => e);
+        const lookupError = await lookup.txtRecords("shop.example").catch((e: unknown) => e);
+        expect(lookupError).toBeInstanceOf(DnsUnavailableError);
+        const ownership = new DomainOwnershipService(lookup, undefined);
+        const owner = "0x0000000000000000000000000000000000000001";
+        const error = await ownership.isOwnedBy("shop.example", owner).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ApiError);
         expect(error).toMatchObject({ status: 503, code: "dns_unavailable" });
     });

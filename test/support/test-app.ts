@@ -4,8 +4,8 @@ import { type App, createApp } from "../../src/app";
 import { closeDomains, createDomains, type Domains } from "../../src/domains";
 import { createInfrastructure, type Infrastructure } from "../../src/infrastructure";
 import { type DatabaseConfig, loadConfig } from "../../src/infrastructure/config";
+import { JobScheduler } from "../../src/infrastructure/jobs";
 import { ephemeralSecrets } from "../../src/infrastructure/secrets";
-import { JobScheduler } from "../../src/jobs";
 import { createTestDatabase } from "./test-database";
 
 export type TestApp = {

@@ -9,7 +9,7 @@ import {
     rewardEventsTable,
     rewardIndexCursorTable,
 } from "../../src/domain/wallet/db/schema";
-import { JobScheduler } from "../../src/jobs";
+import { JobScheduler } from "../../src/infrastructure/jobs";
 import { readJson, startTestApp, type TestApp } from "../support/test-app";
 import { claim, type Referral, setUpReferral, walletAuth } from "./helpers";
 

@@ -3,7 +3,7 @@ import type { Address, Hex } from "viem";
 import type { Infrastructure } from "../../infrastructure";
 import { ecdsaWalletAddress, webAuthnWalletAddress } from "../../infrastructure/blockchain";
 import { sessionMacros } from "../../infrastructure/http";
-import type { JobScheduler } from "../../jobs";
+import type { JobScheduler } from "../../infrastructure/jobs";
 import {
     businessLoginRoutes,
     challengeRoutes,

@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import type { Infrastructure } from "../../infrastructure";
 import { sessionMacros } from "../../infrastructure/http";
-import type { JobScheduler } from "../../jobs";
+import type { JobScheduler } from "../../infrastructure/jobs";
 import { fundingRoutes } from "./api/funding-routes";
 import { mintRoutes } from "./api/mint-routes";
 import { rolesRoutes } from "./api/roles-routes";

@@ -1,7 +1,7 @@
 import type { Address, Hex } from "viem";
 import type { Infrastructure } from "../../infrastructure";
 import type { sessionMacros } from "../../infrastructure/http";
-import type { Job, JobScheduler } from "../../jobs";
+import type { Job, JobScheduler } from "../../infrastructure/jobs";
 import { businessInteractionsWebhookRoutes } from "./api/business-interactions-webhook-routes";
 import { extInteractionsRoutes } from "./api/ext-interactions-routes";
 import { walletInteractionsRoutes } from "./api/wallet-interactions-routes";

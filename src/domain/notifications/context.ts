@@ -1,6 +1,6 @@
 import type { Infrastructure } from "../../infrastructure";
 import { sessionMacros } from "../../infrastructure/http";
-import type { JobScheduler } from "../../jobs";
+import type { JobScheduler } from "../../infrastructure/jobs";
 import { businessSendRoutes } from "./api/business-send-routes";
 import { walletTokenRoutes } from "./api/wallet-token-routes";
 import type { InteractionAudience, RewardTotals } from "./ports";

@@ -1,7 +1,7 @@
 import type { Hex } from "viem";
 import type { Infrastructure } from "../../infrastructure";
 import { sessionMacros } from "../../infrastructure/http";
-import type { JobScheduler } from "../../jobs";
+import type { JobScheduler } from "../../infrastructure/jobs";
 import { oracleSetupRoutes } from "./api/oracle-setup-routes";
 import { oracleWebhookRoutes } from "./api/webhook-routes";
 import { InboxRepository } from "./repositories/inbox-repository";

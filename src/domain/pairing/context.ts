@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import type { Infrastructure } from "../../infrastructure";
 import { sessionMacros } from "../../infrastructure/http";
-import type { JobScheduler } from "../../jobs";
+import type { JobScheduler } from "../../infrastructure/jobs";
 import { pairingRoutes } from "./api/pairing-routes";
 import { pairingSocketRoute } from "./api/pairing-socket-route";
 import { DevicePairingRepository } from "./repositories/device-pairing-repository";

@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import { type Address, createPublicClient, type Hex, http } from "viem";
 import type { Infrastructure } from "../../infrastructure";
 import { sessionMacros } from "../../infrastructure/http";
-import type { JobScheduler } from "../../jobs";
+import type { JobScheduler } from "../../infrastructure/jobs";
 import { balanceRoutes } from "./api/balance-routes";
 import { airtableRoutes, rateRoutes, socialRoutes } from "./api/common-routes";
 import { LeadRepository } from "./repositories/lead-repository";

@@ -1,7 +1,7 @@
 import { Elysia, type ValidationError } from "elysia";
 import type { Logger } from "pino";
+import { ApiError, errorBody } from "../errors/api-error";
 import { isDatabaseUnavailable } from "../persistence";
-import { ApiError, errorBody } from "./api-error";
 import { requestIdOf } from "./request-context";
 
 type ValidationIssue = { property: string; message: string };

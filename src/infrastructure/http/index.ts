@@ -1,4 +1,4 @@
-export { ApiError, type ErrorBody, errorBody } from "./api-error";
+export { ApiError, type ErrorBody, errorBody } from "../errors/api-error";
 export { cors } from "./cors";
 export { errorHandler } from "./error-handler";
 export { openapiDocs } from "./openapi";

@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
+import { errorBody } from "../errors/api-error";
 import type { BusinessSession, TokenService } from "../sessions";
-import { errorBody } from "./api-error";
 
 /**
  * Authentication as route options, written once: `withWalletAuthent`, `withWalletSdkAuthent`

@@ -1,6 +1,6 @@
 import type { Address, Hex, PublicClient } from "viem";
 import { parseSiweMessage, validateSiweMessage } from "viem/siwe";
-import { ApiError } from "../../../infrastructure/http";
+import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { TokenService } from "../../../infrastructure/sessions";
 import type { SiweNonceService } from "./siwe-nonce-service";
 

@@ -1,5 +1,5 @@
 import type { Address, Hex, PublicClient } from "viem";
-import { ApiError } from "../../../infrastructure/http";
+import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { ChallengeService } from "./challenge-service";
 import type { EcdsaWalletAuth, WalletSessionIssuer } from "./wallet-session-issuer";
 

@@ -3,7 +3,7 @@ import { cose, decodeCredentialPublicKey } from "@simplewebauthn/server/helpers"
 import { type Static, Type as T } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { type Address, type Hex, isAddressEqual } from "viem";
-import { ApiError } from "../../../infrastructure/http";
+import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { TokenService } from "../../../infrastructure/sessions";
 import type { AuthenticatorRepository } from "../repositories/authenticator-repository";
 import type { ChallengeService } from "./challenge-service";

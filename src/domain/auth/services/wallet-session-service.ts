@@ -1,5 +1,5 @@
 import type { Address, Hex } from "viem";
-import { ApiError } from "../../../infrastructure/http";
+import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { SdkSession, TokenService, WalletSession } from "../../../infrastructure/sessions";
 
 export type WalletSessionView = {

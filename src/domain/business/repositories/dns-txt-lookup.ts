@@ -1,13 +1,21 @@
 import { Resolver } from "node:dns/promises";
-import { ApiError } from "../../../infrastructure/http";
 
 /** Answers that mean "this name has no TXT record", as opposed to "the resolver failed". */
 const noRecordCodes = new Set(["ENOTFOUND", "ENODATA", "NOTFOUND", "NODATA", "ENONAME"]);
 
+/** The resolver could not answer (timeout, refused, SERVFAIL): not the same as "no record". */
+export class DnsUnavailableError extends Error {
+    constructor(domain: string, options?: { cause?: unknown }) {
+        super(`DNS TXT lookup of ${domain} could not be completed`, options);
+        this.name = "DnsUnavailableError";
+    }
+}
+
 /**
  * TXT records of a name through node:dns, on the configured servers (`DNS_RESOLVER`) or the
  * system resolver. A name without records gives []; a resolver that cannot answer (timeout,
- * refused, SERVFAIL) gives 503 so a merchant is not told their correct record is wrong.
+ * refused, SERVFAIL) throws DnsUnavailableError so a merchant is not told their correct record
+ * is wrong (the ownership service answers 503).
  */
 export class DnsTxtLookup {
     private readonly resolver: Resolver;
@@ -28,11 +36,7 @@ export class DnsTxtLookup {
         } catch (error) {
             const code = (error as { code?: string }).code;
             if (code && noRecordCodes.has(code)) return [];
-            throw new ApiError(
-                503,
-                "dns_unavailable",
-                "The DNS TXT check could not be completed, retry later",
-            );
+            throw new DnsUnavailableError(name, { cause: error });
         }
         return records.flatMap((chunks) =>
             chunks.length > 1 ? [chunks.join(""), ...chunks] : chunks,

@@ -1,5 +1,5 @@
 import { BaseError, HttpRequestError, TimeoutError } from "viem";
-import { ApiError } from "../../../infrastructure/http";
+import { ApiError } from "../../../infrastructure/errors/api-error";
 
 /**
  * A failure to reach the node (network error, HTTP error status, timeout) becomes 503: the

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { type Address, concatHex, type Hex, hexToBytes, isHex, keccak256, stringToHex } from "viem";
-import type { DnsTxtLookup } from "../repositories/dns-txt-lookup";
+import { ApiError } from "../../../infrastructure/errors/api-error";
+import { type DnsTxtLookup, DnsUnavailableError } from "../repositories/dns-txt-lookup";
 
 /**
  * Proof that a merchant controls a domain, either:
@@ -28,8 +29,21 @@ export class DomainOwnershipService {
     async isOwnedBy(domain: string, owner: Address, setupCode?: string): Promise<boolean> {
         if (setupCode !== undefined && this.isValidSetupCode(domain, owner, setupCode)) return true;
         const expected = this.dnsTxtRecord(domain, owner);
-        const records = await this.dns.txtRecords(domain);
+        const records = await this.txtRecords(domain);
         return records.some((record) => record.trim() === expected);
+    }
+
+    private async txtRecords(domain: string): Promise<string[]> {
+        try {
+            return await this.dns.txtRecords(domain);
+        } catch (error) {
+            if (!(error instanceof DnsUnavailableError)) throw error;
+            throw new ApiError(
+                503,
+                "dns_unavailable",
+                "The DNS TXT check could not be completed, retry later",
+            );
+        }
     }
 
     private isValidSetupCode(domain: string, owner: Address, setupCode: string): boolean {

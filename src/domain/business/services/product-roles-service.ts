@@ -1,7 +1,7 @@
 import { type Address, type Hex, toHex } from "viem";
 import { PRODUCT_ROLES } from "../../../infrastructure/blockchain";
 import type { ProductRolesReader } from "../../../infrastructure/chain";
-import { ApiError } from "../../../infrastructure/http";
+import { ApiError } from "../../../infrastructure/errors/api-error";
 import { rethrowChainUnavailable } from "./chain-failure";
 
 export type WalletRoles = {

@@ -1,7 +1,7 @@
 import { type Address, parseEther } from "viem";
 import { SIGNER_LABELS, testStablecoinAbi } from "../../../infrastructure/blockchain";
 import type { Chain } from "../../../infrastructure/chain";
-import { ApiError } from "../../../infrastructure/http";
+import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { ProductRegistryRepository } from "../repositories/product-registry-repository";
 import { rethrowChainUnavailable } from "./chain-failure";
 import { type Stablecoin, tokenOf } from "./stablecoins";

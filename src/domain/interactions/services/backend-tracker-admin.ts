@@ -1,7 +1,7 @@
 import type { Address, Hex } from "viem";
 import { PRODUCT_ROLES } from "../../../infrastructure/blockchain";
 import type { ProductRolesReader } from "../../../infrastructure/chain";
-import { ApiError } from "../../../infrastructure/http";
+import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { Database } from "../../../infrastructure/persistence";
 import type { BackendTrackersRepository } from "../repositories/backend-trackers-repository";
 import { normalizeProductId } from "./product-id";

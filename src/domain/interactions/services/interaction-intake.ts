@@ -1,6 +1,6 @@
 import { type Address, type Hex, isAddress } from "viem";
 import { newInteractionId } from "../../../infrastructure/blockchain";
-import { ApiError } from "../../../infrastructure/http";
+import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { Database } from "../../../infrastructure/persistence";
 import { verifyBodyHmac } from "../../../utils/body-hmac";
 import type { BackendTrackersRepository } from "../repositories/backend-trackers-repository";

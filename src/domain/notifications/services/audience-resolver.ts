@@ -1,5 +1,5 @@
 import { type Address, type Hex, hexToBigInt, isHex } from "viem";
-import { ApiError } from "../../../infrastructure/http";
+import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { InteractionAudience, Range, RewardTotals } from "../ports";
 import { toProductId } from "../repositories/merchant-products-repository";
 

@@ -1,5 +1,5 @@
 import type { Address } from "viem";
-import { ApiError } from "../../../infrastructure/http";
+import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { PushTokenRepository } from "../repositories/push-token-repository";
 import type { AudienceResolver, Targets } from "./audience-resolver";
 import type { WebPushSender } from "./web-push-sender";

@@ -40,6 +40,7 @@ export const purchaseStatusEnum = pgEnum("purchase_status", [
     "cancelled",
     "refunded",
 ]);
+export type PurchaseStatus = (typeof purchaseStatusEnum.enumValues)[number];
 
 /** One purchase oracle per product (32-byte product id). `enabled = false` is the seed's delete. */
 export const productOracleTable = pgTable("product_oracle", {

@@ -1,9 +1,33 @@
 import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Hex } from "viem";
 import type { Database, Executor } from "../../../infrastructure/persistence";
-import { oraclePurchaseItemTable, oraclePurchaseTable, productOracleTable } from "../db/schema";
-import type { OrderUpsert } from "../services/order-payloads";
-import type { PurchaseStatus } from "../services/purchase-leaf";
+import {
+    oraclePurchaseItemTable,
+    oraclePurchaseTable,
+    type PurchaseStatus,
+    productOracleTable,
+} from "../db/schema";
+
+/** A shop order reduced to what the oracle stores. */
+export type OrderUpsert = {
+    /** Numeric (Shopify, WooCommerce) or string (custom) order id: it shapes the purchase id. */
+    orderId: bigint | string;
+    externalCustomerId: string;
+    purchaseToken: string | null;
+    totalPrice: string;
+    currencyCode: string;
+    status: PurchaseStatus;
+    items: OrderItem[];
+};
+
+export type OrderItem = {
+    externalId: string;
+    price: string;
+    name: string;
+    title: string;
+    imageUrl: string | null;
+    quantity: number;
+};
 
 const purchase = oraclePurchaseTable;
 

@@ -1,27 +1,9 @@
 import { type Static, Type as T, type TSchema } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
-import type { PurchaseStatus } from "./purchase-leaf";
+import type { PurchaseStatus } from "../db/schema";
+import type { OrderItem, OrderUpsert } from "../repositories/purchase-repository";
 
-/** A shop order reduced to what the oracle stores. */
-export type OrderUpsert = {
-    /** Numeric (Shopify, WooCommerce) or string (custom) order id: it shapes the purchase id. */
-    orderId: bigint | string;
-    externalCustomerId: string;
-    purchaseToken: string | null;
-    totalPrice: string;
-    currencyCode: string;
-    status: PurchaseStatus;
-    items: OrderItem[];
-};
-
-export type OrderItem = {
-    externalId: string;
-    price: string;
-    name: string;
-    title: string;
-    imageUrl: string | null;
-    quantity: number;
-};
+export type { OrderItem, OrderUpsert };
 
 /**
  * What a verified delivery turns into: an order to upsert; "unprocessable" (kept in the inbox

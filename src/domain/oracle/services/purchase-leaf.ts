@@ -1,7 +1,13 @@
 import { type Hex, hexToBytes } from "viem";
+import type { PurchaseStatus } from "../db/schema";
 
-export const PURCHASE_STATUSES = ["pending", "confirmed", "cancelled", "refunded"] as const;
-export type PurchaseStatus = (typeof PURCHASE_STATUSES)[number];
+export type { PurchaseStatus };
+export const PURCHASE_STATUSES: readonly PurchaseStatus[] = [
+    "pending",
+    "confirmed",
+    "cancelled",
+    "refunded",
+];
 
 /** The contract's PurchaseStatus enum: pending 0, confirmed (Completed) 1, cancelled 2, refunded 3. */
 export const PURCHASE_STATUS_CODE: Record<PurchaseStatus, number> = {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Hex } from "viem";
-import { ApiError } from "../../../infrastructure/http";
+import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { Logger } from "../../../infrastructure/logger";
 import { type Database, isDatabaseUnavailable } from "../../../infrastructure/persistence";
 import { verifyBodyHmac } from "../../../utils/body-hmac";

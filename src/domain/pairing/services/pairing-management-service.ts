@@ -1,5 +1,5 @@
 import type { Address } from "viem";
-import { ApiError } from "../../../infrastructure/http";
+import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { Logger } from "../../../infrastructure/logger";
 import type { DevicePairingRepository } from "../repositories/device-pairing-repository";
 import { PairingCloseCode } from "./messages";

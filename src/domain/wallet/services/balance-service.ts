@@ -1,6 +1,6 @@
 import { type Address, erc20Abi, getAddress, type Hex, type PublicClient, toHex } from "viem";
 import { campaignBankAbi } from "../../../infrastructure/blockchain";
-import { ApiError } from "../../../infrastructure/http";
+import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { Logger } from "../../../infrastructure/logger";
 import type { RewardReadRepository } from "../repositories/reward-read-repository";
 import type { FiatPrice, PricingProvider } from "./pricing";

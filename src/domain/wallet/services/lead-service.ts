@@ -1,4 +1,4 @@
-import { ApiError } from "../../../infrastructure/http";
+import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { LeadRepository, LeadTable } from "../repositories/lead-repository";
 
 const TABLES: readonly LeadTable[] = ["demo_request", "simulation"];

@@ -1,4 +1,4 @@
-import { ApiError } from "../../../infrastructure/http";
+import { ApiError } from "../../../infrastructure/errors/api-error";
 
 export type SocialExit = { kind: "redirect"; location: string } | { kind: "fake-pdf" };
 

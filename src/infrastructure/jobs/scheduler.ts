@@ -1,8 +1,8 @@
 import { Cron } from "croner";
 import { keccak256, toBytes } from "viem";
-import type { Logger } from "../infrastructure/logger";
-import type { Metrics } from "../infrastructure/metrics";
-import type { DatabaseHandle } from "../infrastructure/persistence";
+import type { Logger } from "../logger";
+import type { Metrics } from "../metrics";
+import type { DatabaseHandle } from "../persistence";
 
 export type JobDefinition = {
     /** Unique name; also the advisory lock's key (hashed), so one runner per name cluster-wide. */
