@@ -1,5 +1,6 @@
 import type { Hex } from "viem";
-import { jsonHeaders, readJson, type TestApp } from "../support/test-app";
+import { apiClient } from "../support/api-client";
+import { jsonHeaders, type TestApp } from "../support/test-app";
 
 export function authClient(app: TestApp) {
     const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
@@ -14,14 +15,14 @@ export function authClient(app: TestApp) {
         post,
         get,
         async challenge(): Promise<Hex> {
-            const response = await app.request("/wallet/auth/challenge", { method: "POST" });
-            if (response.status !== 200) throw new Error(`challenge: ${response.status}`);
-            return (await readJson(response)).challenge;
+            const { data, error } = await apiClient(app).wallet.auth.challenge.post();
+            if (error) throw new Error(`challenge: ${error.status}`);
+            return data.challenge;
         },
         async nonce(): Promise<string> {
-            const response = await app.request("/business/auth/nonce");
-            if (response.status !== 200) throw new Error(`nonce: ${response.status}`);
-            return (await readJson(response)).nonce;
+            const { data, error } = await apiClient(app).business.auth.nonce.get();
+            if (error) throw new Error(`nonce: ${error.status}`);
+            return data.nonce;
         },
     };
 }

@@ -7,7 +7,8 @@ import {
     testStablecoinAbi,
 } from "../../src/infrastructure/blockchain";
 import { testStablecoinBytecode } from "../../src/infrastructure/blockchain/artifacts/TestStablecoin";
-import { readJson, startTestApp, type TestApp } from "../support/test-app";
+import { apiClient } from "../support/api-client";
+import { startTestApp, type TestApp } from "../support/test-app";
 import { mintTestToken, walletAuth } from "./helpers";
 
 let app: TestApp;
@@ -20,20 +21,23 @@ afterAll(async () => {
     await app?.stop();
 });
 
-const getBalance = async (wallet: Address) =>
-    app.request("/wallet/balance", { headers: await walletAuth(app, wallet) });
+/** The wallet's balance through the typed client (throws on a non-200). */
+const getBalance = async (wallet: Address) => {
+    const { "x-wallet-auth": token } = await walletAuth(app, wallet);
+    const { data, error } = await apiClient(app, { wallet: token }).wallet.balance.get();
+    if (error) throw new Error(`balance: ${error.status}`);
+    return data;
+};
 
 describe("GET /wallet/balance", () => {
     test("401 without a wallet session", async () => {
-        const response = await app.request("/wallet/balance");
-        expect(response.status).toBe(401);
-        expect((await readJson(response)).error).toBe("unauthorized");
+        const { status, error } = await apiClient(app).wallet.balance.get();
+        expect(status).toBe(401);
+        expect(error?.value).toMatchObject({ error: "unauthorized" });
     });
 
     test("an empty wallet has a zero total and no balances", async () => {
-        const response = await getBalance(newWallet());
-        expect(response.status).toBe(200);
-        expect(await readJson(response)).toEqual({
+        expect(await getBalance(newWallet())).toEqual({
             total: { amount: 0, eurAmount: 0, usdAmount: 0, gbpAmount: 0, priceAvailable: true },
             balances: [],
         });
@@ -44,10 +48,8 @@ describe("GET /wallet/balance", () => {
         const { usde, eure } = app.infra.chain.deployment.tokens;
         await mintTestToken(app.infra.chain, usde, wallet, parseUnits("12.5", 18));
         await mintTestToken(app.infra.chain, eure, wallet, parseEther("3"));
-        const body = await readJson(await getBalance(wallet));
-        const byToken = Object.fromEntries(
-            body.balances.map((b: { token: string }) => [b.token, b]),
-        );
+        const body = await getBalance(wallet);
+        const byToken = Object.fromEntries(body.balances.map((b) => [b.token, b]));
         expect(body.balances).toHaveLength(2);
         expect(byToken[usde]).toEqual({
             token: usde,
@@ -109,10 +111,10 @@ describe("GET /wallet/balance", () => {
         await mintTestToken(app.infra.chain, deployment.tokens.gbpe, wallet, parseEther("2"));
 
         // Not known before the index has seen the bank.
-        expect((await readJson(await getBalance(wallet))).balances).toHaveLength(1);
+        expect((await getBalance(wallet)).balances).toHaveLength(1);
         await app.domains.wallet.jobs.rewardIndex.runNow();
-        const body = await readJson(await getBalance(wallet));
-        const points = body.balances.find((b: { token: string }) => b.token === token);
+        const body = await getBalance(wallet);
+        const points = body.balances.find((b) => b.token === token);
         expect(points).toMatchObject({
             symbol: "PTS",
             amount: 7,
