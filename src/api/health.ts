@@ -2,10 +2,12 @@ import { Elysia, t } from "elysia";
 import type { Infrastructure } from "../infrastructure";
 
 /**
- * `/health` is readiness: it checks the database (and Redis when the instances share one) and
- * answers 503 naming what failed. `/health/live` is liveness: the process answers, nothing else.
+ * `/health` is readiness: it checks the database, the chain node (a cached probe, not an RPC per
+ * request) and Redis when the instances share one, and answers 503 naming what failed. `/health/live` is liveness: the process answers, nothing else.
  */
-export function healthRoutes(infra: Pick<Infrastructure, "config" | "database" | "pubsub">) {
+export function healthRoutes(
+    infra: Pick<Infrastructure, "config" | "database" | "pubsub" | "chainHealth">,
+) {
     const identity = { hostname: infra.config.hostname, stage: infra.config.stage };
     const checks: Array<[name: string, check: () => Promise<boolean>]> = [
         [
@@ -16,6 +18,7 @@ export function healthRoutes(infra: Pick<Infrastructure, "config" | "database" |
                     () => false,
                 ),
         ],
+        ["chain", () => infra.chainHealth.isUp()],
     ];
     if (infra.pubsub.kind === "redis") {
         checks.push(["redis", async () => (await infra.pubsub.health()).ok]);

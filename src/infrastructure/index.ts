@@ -1,4 +1,4 @@
-import { type Chain, connectChain, ProductRolesReader } from "./chain";
+import { type Chain, ChainHealthProbe, connectChain, ProductRolesReader } from "./chain";
 import type { AppConfig } from "./config";
 import { createLogger, type Logger } from "./logger";
 import { Metrics } from "./metrics";
@@ -17,6 +17,8 @@ export type Infrastructure = {
     secrets: DevSecrets;
     /** Our contracts on the configured chain (a local anvil in development and tests). */
     chain: Chain;
+    /** Readiness of the chain node, probed at most every few seconds (for `/health`). */
+    chainHealth: ChainHealthProbe;
     /** On-chain product roles (owner + bitmask), cached 60 s. */
     productRoles: ProductRolesReader;
     /** Topic fan-out between instances: Redis when REDIS_URL is set, in-process otherwise. */
@@ -95,6 +97,7 @@ export async function createInfrastructure(
         tokens,
         secrets,
         chain,
+        chainHealth: new ChainHealthProbe(chain.rpcUrl),
         productRoles: new ProductRolesReader(chain.clients, chain.deployment),
         pubsub,
         metrics: new Metrics(),

@@ -1,10 +1,12 @@
 /**
- * The chain's RPC endpoint becomes unreachable (a TCP proxy in front of anvil is cut) while a
- * purchase waits for its Merkle root: the root job fails without crashing or marking anything
- * synced, the API keeps answering, and the next run after the node is back pushes the root.
+ * The chain's RPC endpoint becomes unreachable (a TCP proxy in front of anvil is cut): chain
+ * reads answer 503 `chain_unavailable` with Retry-After (never a balance of 0), readiness names
+ * the chain, the root job fails without marking anything synced and pushes the root once the node
+ * is back; the development anvil is started again when it dies.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { createPublicClient, type Hex, http, zeroHash } from "viem";
+import { createPublicClient, type Hex, http, parseEther, zeroHash } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import {
     ANVIL_DEFAULT_PRIVATE_KEY,
     type AnvilInstance,
@@ -19,8 +21,10 @@ import {
     shopifyOrder,
     startOracleFixture,
 } from "../oracle/helpers";
+import { eventually } from "../support/eventually";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { readJson, startTestApp, type TestApp } from "../support/test-app";
+import { mintTestToken, walletAuth } from "../wallet/helpers";
 
 let anvil: AnvilInstance;
 let proxy: TcpProxy;
@@ -83,10 +87,80 @@ test("the root job survives an unreachable chain and pushes the root once it is 
     proxy.cut();
     await rootJob.runNow();
     expect(await rootOnChain(oracle.productId)).toBe(zeroHash);
-    // The service still answers while the chain is away.
-    expect((await server.request("/health")).status).toBe(200);
+    // The service still answers while the chain is away; readiness names the chain.
+    expect((await server.request("/health/live")).status).toBe(200);
 
     proxy.restore();
     await rootJob.runNow();
     expect(await rootOnChain(oracle.productId)).not.toBe(zeroHash);
+}, 60_000);
+
+test("with the node down, a funded wallet's balance is 503 chain_unavailable, not a total of 0", async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey()).address;
+    await mintTestToken(server.infra.chain, deployment.tokens.usde, wallet, parseEther("7"));
+    const headers = await walletAuth(server, wallet);
+    const before = await server.request("/wallet/balance", { headers });
+    expect(before.status).toBe(200);
+    expect((await readJson(before)).total.amount).toBe(7);
+
+    proxy.cut();
+    try {
+        for (const path of ["/wallet/balance", "/wallet/balance/pending"]) {
+            const response = await server.request(path, { headers });
+            expect(response.status).toBe(503);
+            expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+            expect((await readJson(response)).error).toBe("chain_unavailable");
+        }
+    } finally {
+        proxy.restore();
+    }
+    expect((await server.request("/wallet/balance", { headers })).status).toBe(200);
+}, 60_000);
+
+test("readiness reports the chain from a cached probe: 503 naming it while down, ok once back", async () => {
+    proxy.cut();
+    try {
+        await eventually(async () => (await server.request("/health")).status === 503, 15_000, 200);
+        const body = await readJson(await server.request("/health"));
+        expect(body.failed).toEqual(["chain"]);
+        // Many readiness checks in a row share one probe: they answer at once, all alike.
+        const answers = await Promise.all(
+            Array.from({ length: 50 }, () => server.request("/health").then((r) => r.status)),
+        );
+        expect(new Set(answers)).toEqual(new Set([503]));
+    } finally {
+        proxy.restore();
+    }
+    await eventually(async () => (await server.request("/health")).status === 200, 15_000, 200);
+}, 60_000);
+
+test("a development anvil that dies is started again on its port", async () => {
+    const node = await startAnvil({ restartOnExit: { onRestart: () => {} } });
+    try {
+        const first = node.pid as number;
+        const client = createPublicClient({ transport: http(node.rpcUrl, { retryCount: 0 }) });
+        expect(await client.getChainId()).toBe(node.chainId);
+        process.kill(first, "SIGKILL");
+        await eventually(
+            async () =>
+                node.pid !== first &&
+                (await client.getChainId().then(
+                    (id) => id === node.chainId,
+                    () => false,
+                )),
+            15_000,
+            100,
+        );
+    } finally {
+        await node.stop();
+    }
+    // Stopped on purpose: it stays down.
+    await Bun.sleep(800);
+    const client = createPublicClient({ transport: http(node.rpcUrl, { retryCount: 0 }) });
+    expect(
+        await client.getChainId().then(
+            () => "up",
+            () => "down",
+        ),
+    ).toBe("down");
 }, 60_000);

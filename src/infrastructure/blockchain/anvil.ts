@@ -20,12 +20,19 @@ export type AnvilOptions = {
     startTimeoutMs?: number;
     /** Extra command line arguments. */
     args?: string[];
+    /**
+     * Development: when the node dies on its own, start it again on the same port with the same
+     * arguments (its `--state` file brings the chain back); `onRestart` is told each time.
+     */
+    restartOnExit?: { onRestart: (detail: { exitCode: number | null }) => void };
 };
 
 export type AnvilInstance = {
     rpcUrl: string;
     chainId: number;
     port: number;
+    /** Process id of the node running now (changes when it is restarted). */
+    readonly pid: number | undefined;
     stop: () => Promise<void>;
 };
 
@@ -91,6 +98,45 @@ async function answersChainId(rpcUrl: string): Promise<boolean> {
     }
 }
 
+type AnvilProcess = {
+    child: ChildProcess;
+    exited: Promise<number | null>;
+    hasExited: () => boolean;
+    stderr: () => string;
+    stop: () => Promise<void>;
+};
+
+function spawnAnvil(binary: string, args: string[]): AnvilProcess {
+    const child = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"] });
+    installExitHook();
+    running.add(child);
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+        stderr = (stderr + chunk.toString()).slice(-2000);
+    });
+    let exited = false;
+    const exitedPromise = new Promise<number | null>((done) =>
+        child.once("exit", (code) => {
+            exited = true;
+            running.delete(child);
+            done(code);
+        }),
+    );
+    return {
+        child,
+        exited: exitedPromise,
+        hasExited: () => exited,
+        stderr: () => stderr.trim(),
+        stop: async () => {
+            if (exited) return;
+            child.kill("SIGTERM");
+            const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
+            await exitedPromise;
+            clearTimeout(timer);
+        },
+    };
+}
+
 export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilInstance> {
     const chainId = options.chainId ?? ANVIL_DEFAULT_CHAIN_ID;
     const port = options.port ?? (await findFreePort());
@@ -105,41 +151,45 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilInsta
         ...(options.blockTime ? ["--block-time", String(options.blockTime)] : []),
         ...(options.args ?? []),
     ];
-    const child = spawn(options.binary ?? anvilBinaryPath(), args, {
-        stdio: ["ignore", "ignore", "pipe"],
-    });
-    installExitHook();
-    running.add(child);
-    let stderr = "";
-    child.stderr?.on("data", (chunk: Buffer) => {
-        stderr = (stderr + chunk.toString()).slice(-2000);
-    });
-    let exited = false;
-    const exitedPromise = new Promise<void>((done) =>
-        child.once("exit", () => {
-            exited = true;
-            running.delete(child);
-            done();
-        }),
-    );
-
+    const binary = options.binary ?? anvilBinaryPath();
     const rpcUrl = `http://127.0.0.1:${port}`;
+    let node = spawnAnvil(binary, args);
+    let stopping = false;
     const stop = async () => {
-        if (exited) return;
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
-        await exitedPromise;
-        clearTimeout(timer);
+        stopping = true;
+        await node.stop();
     };
 
     const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
     while (!(await answersChainId(rpcUrl))) {
-        if (exited) throw new Error(`anvil exited before answering: ${stderr.trim()}`);
+        if (node.hasExited()) throw new Error(`anvil exited before answering: ${node.stderr()}`);
         if (Date.now() > deadline) {
             await stop();
-            throw new Error(`anvil did not answer on ${rpcUrl}: ${stderr.trim()}`);
+            throw new Error(`anvil did not answer on ${rpcUrl}: ${node.stderr()}`);
         }
         await new Promise((r) => setTimeout(r, 25));
     }
-    return { rpcUrl, chainId, port, stop };
+    const restart = options.restartOnExit;
+    if (restart) {
+        // One supervisor: a node that exits without stop() is replaced after a short pause.
+        const supervise = (watched: AnvilProcess) =>
+            watched.exited.then(async (exitCode) => {
+                if (stopping) return;
+                restart.onRestart({ exitCode });
+                await new Promise((r) => setTimeout(r, 500));
+                if (stopping) return;
+                node = spawnAnvil(binary, args);
+                void supervise(node);
+            });
+        void supervise(node);
+    }
+    return {
+        rpcUrl,
+        chainId,
+        port,
+        get pid() {
+            return node.child.pid;
+        },
+        stop,
+    };
 }

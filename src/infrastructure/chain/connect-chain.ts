@@ -49,7 +49,16 @@ export async function connectChain(config: AppConfig, options: ChainOptions): Pr
         const stateArgs = options.ephemeral
             ? []
             : ["--state", join(config.dataDir, "anvil-state.json"), "--state-interval", "10"];
-        anvil = await startAnvil({ args: stateArgs });
+        anvil = await startAnvil({
+            args: stateArgs,
+            // Development: a node that dies is started again from its state file.
+            restartOnExit: options.ephemeral
+                ? undefined
+                : {
+                      onRestart: ({ exitCode }) =>
+                          options.logger.warn({ exitCode }, "local anvil exited, restarting it"),
+                  },
+        });
         rpcUrl = anvil.rpcUrl;
     }
     try {

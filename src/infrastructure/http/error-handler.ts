@@ -1,5 +1,6 @@
 import { Elysia, type ValidationError } from "elysia";
 import type { Logger } from "pino";
+import { chainFailureReason, isChainUnavailable } from "../chain/chain-unavailable";
 import { ApiError, errorBody } from "../errors/api-error";
 import { isDatabaseUnavailable } from "../persistence";
 import { requestIdOf } from "./request-context";
@@ -9,7 +10,8 @@ type ValidationIssue = { property: string; message: string };
 /**
  * The error model of the whole API: 422 naming the field on validation errors (in production
  * too: we render them ourselves), 400 on malformed JSON, the ApiError's status and code for
- * business errors, 503 when the database is unreachable, and a 500 without internals otherwise.
+ * business errors, 503 when the database or the chain node is unreachable, and a 500 without
+ * internals otherwise.
  */
 export function errorHandler(logger: Logger) {
     return new Elysia({ name: "error-handler" }).onError(
@@ -33,6 +35,19 @@ export function errorHandler(logger: Logger) {
                 case "INVALID_COOKIE_SIGNATURE":
                     set.status = 400;
                     return errorBody("invalid_cookie", "Invalid cookie signature");
+            }
+            // Before the database check: viem's fetch errors carry ECONNREFUSED codes too.
+            if (isChainUnavailable(error)) {
+                logger.warn(
+                    { requestId: requestIdOf(request), reason: chainFailureReason(error) },
+                    "chain unavailable",
+                );
+                set.status = 503;
+                set.headers["retry-after"] = "5";
+                return errorBody(
+                    "chain_unavailable",
+                    "The blockchain node is unavailable, retry later",
+                );
             }
             if (isDatabaseUnavailable(error)) {
                 logger.warn(

@@ -1,5 +1,6 @@
 import type { Address, Hex, PublicClient } from "viem";
 import { parseSiweMessage, validateSiweMessage } from "viem/siwe";
+import { isChainUnavailable, rethrowChainUnavailable } from "../../../infrastructure/chain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { TokenService } from "../../../infrastructure/sessions";
 import type { SiweNonceService } from "./siwe-nonce-service";
@@ -39,7 +40,10 @@ export class BusinessLoginService {
                 message: input.message,
                 signature: input.signature,
             })
-            .catch(() => false);
+            // An unreachable node is a 503, not a wrong signature.
+            .catch((error: unknown) =>
+                isChainUnavailable(error) ? rethrowChainUnavailable(error) : false,
+            );
         if (!valid) throw new ApiError(400, "invalid_signature", "Invalid signature");
         // Consumed after the signature check, so only the signer can use up its nonce.
         if (!(await this.nonces.consume(siwe.nonce))) throw invalidMessage();

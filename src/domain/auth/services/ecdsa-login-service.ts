@@ -1,4 +1,5 @@
 import type { Address, Hex, PublicClient } from "viem";
+import { isChainUnavailable, rethrowChainUnavailable } from "../../../infrastructure/chain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { ChallengeService } from "./challenge-service";
 import type { EcdsaWalletAuth, WalletSessionIssuer } from "./wallet-session-issuer";
@@ -32,7 +33,10 @@ export class EcdsaLoginService {
                 message: ecdsaLoginMessage(input.expectedChallenge),
                 signature: input.signature,
             })
-            .catch(() => false);
+            // An unreachable node is a 503, not a wrong signature.
+            .catch((error: unknown) =>
+                isChainUnavailable(error) ? rethrowChainUnavailable(error) : false,
+            );
         if (!valid || !(await this.challenges.consume(input.expectedChallenge))) {
             throw new ApiError(404, "invalid_signature", "Invalid signature");
         }

@@ -6,6 +6,7 @@ import {
     testStablecoinAbi,
 } from "../../../infrastructure/blockchain";
 import type { Chain } from "../../../infrastructure/chain";
+import { isChainUnavailable, rethrowChainUnavailable } from "../../../infrastructure/chain";
 
 /** On-chain reads about products: existence, interaction contract, campaign bank, balances. */
 export class ProductRegistryRepository {
@@ -31,7 +32,8 @@ export class ProductRegistryRepository {
                 functionName: "getInteractionContract",
                 args: [productId],
             });
-        } catch {
+        } catch (error) {
+            if (isChainUnavailable(error)) return rethrowChainUnavailable(error);
             return undefined;
         }
     }

@@ -1,6 +1,6 @@
 import type { Address } from "viem";
+import { rethrowChainUnavailable } from "../../../infrastructure/chain";
 import type { ProductRegistryRepository } from "../repositories/product-registry-repository";
-import { rethrowChainUnavailable } from "./chain-failure";
 import type { DomainOwnershipService } from "./domain-ownership";
 import { normaliseProductDomain, productIdOf } from "./product-domain";
 

@@ -9,9 +9,9 @@ import {
     SIGNER_LABELS,
 } from "../../../infrastructure/blockchain";
 import type { Chain, ProductRolesReader } from "../../../infrastructure/chain";
+import { rethrowChainUnavailable } from "../../../infrastructure/chain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { ProductRegistryRepository } from "../repositories/product-registry-repository";
-import { rethrowChainUnavailable } from "./chain-failure";
 import type { DomainOwnershipService } from "./domain-ownership";
 import { normaliseProductDomain, paddedProductId, productIdOf } from "./product-domain";
 import {

@@ -1,8 +1,8 @@
 import { type Address, type Hex, toHex } from "viem";
 import { PRODUCT_ROLES } from "../../../infrastructure/blockchain";
 import type { ProductRolesReader } from "../../../infrastructure/chain";
+import { rethrowChainUnavailable } from "../../../infrastructure/chain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
-import { rethrowChainUnavailable } from "./chain-failure";
 
 export type WalletRoles = {
     /** The raw bitmask as minimal hex (`0x0`, `0x7`). */

@@ -1,9 +1,9 @@
 import { type Address, parseEther } from "viem";
 import { SIGNER_LABELS, testStablecoinAbi } from "../../../infrastructure/blockchain";
 import type { Chain } from "../../../infrastructure/chain";
+import { rethrowChainUnavailable } from "../../../infrastructure/chain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { ProductRegistryRepository } from "../repositories/product-registry-repository";
-import { rethrowChainUnavailable } from "./chain-failure";
 import { type Stablecoin, tokenOf } from "./stablecoins";
 
 /** The seed's top-ups: mUSD up to 1000 at a time, 11 of a named stablecoin. */

@@ -1,7 +1,9 @@
 import { type Address, erc20Abi, getAddress, type Hex, type PublicClient, toHex } from "viem";
 import { campaignBankAbi } from "../../../infrastructure/blockchain";
+import { ChainUnavailableError, isChainUnavailable } from "../../../infrastructure/chain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { Logger } from "../../../infrastructure/logger";
+import { isDatabaseUnavailable } from "../../../infrastructure/persistence";
 import type { RewardReadRepository } from "../repositories/reward-read-repository";
 import type { FiatPrice, PricingProvider } from "./pricing";
 import {
@@ -96,7 +98,8 @@ export class BalanceService {
 
     /**
      * The seed's "pending welcome balance" heuristic: 0 once the wallet received any reward,
-     * otherwise 0.5, plus 0.5 when the wallet contract is deployed; 0 on any error.
+     * otherwise 0.5, plus 0.5 when the wallet contract is deployed; 0 on any error but an
+     * unreachable node or database (503: a retry may tell more).
      */
     async pendingOf(wallet: Address): Promise<TokenAmount> {
         let value = 0;
@@ -106,6 +109,8 @@ export class BalanceService {
                 value = code && code !== "0x" ? 1 : 0.5;
             }
         } catch (error) {
+            if (isChainUnavailable(error)) throw new ChainUnavailableError(error);
+            if (isDatabaseUnavailable(error)) throw error;
             this.logger.warn({ wallet, err: error }, "pending balance unavailable");
             value = 0;
         }

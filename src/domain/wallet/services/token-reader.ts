@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { type Abi, type Address, erc20Abi, getAddress, type PublicClient } from "viem";
+import { ChainUnavailableError, isChainUnavailable } from "../../../infrastructure/chain";
 
 export type TokenMetadata = { name: string; symbol: string; decimals: number };
 
@@ -58,7 +59,11 @@ export class TokenReader {
             allowFailure: true,
             // Without Multicall3 on the chain (anvil), the aggregator's code rides in the eth_call.
             deployless: !this.client.chain?.contracts?.multicall3,
-        })) as Array<{ status: "success" | "failure"; result?: unknown }>;
+        })) as Array<{ status: "success" | "failure"; result?: unknown; error?: unknown }>;
+        // allowFailure also turns an unreachable node into per-call failures: that is an
+        // outage (503), not a balance of 0.
+        const outage = results.find((result) => isChainUnavailable(result.error));
+        if (outage) throw new ChainUnavailableError(outage.error);
         const amounts = results
             .slice(0, calls.length)
             .map((result) =>
