@@ -13,7 +13,7 @@ type LimitedRoute = {
 };
 
 /**
- * The routes limited per client IP (decisions.md): auth, challenge, nonce and pairing initiation.
+ * The routes limited per client IP (docs/decisions.md, rate limits): auth, challenge, nonce and pairing initiation.
  * Inbound commerce webhooks are deliberately absent: throttling them loses orders.
  */
 export const limitedRoutes: readonly LimitedRoute[] = [

@@ -28,7 +28,8 @@ export type InteractionAudience = {
 
 /**
  * Reward totals per wallet on a set of products (raw token units), for the `rewards` filter.
- * Implemented by the reward index (issue 11); until it exists the filter is refused.
+ * Implemented by the wallet domain's reward index; a deployment built without one refuses the
+ * filter (422 `rewards_filter_unavailable`) rather than ignoring it.
  */
 export type RewardTotals = {
     totalsOf(

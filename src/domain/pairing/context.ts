@@ -12,7 +12,7 @@ import { PairingRelay } from "./services/pairing-relay";
 import { PairingSocketService } from "./services/pairing-socket-service";
 import type { SignatureRequestNotifier } from "./services/signature-request-notifier";
 
-/** Every 30 minutes (decisions.md); the seed ran every 6 hours. */
+/** Every 30 minutes (docs/decisions.md, pairing); the seed ran every 6 hours. */
 const cleanupSchedule = "0 */30 * * * *";
 
 /** Wires the pairing domain: the socket protocol, its HTTP routes and the cleanup job. */

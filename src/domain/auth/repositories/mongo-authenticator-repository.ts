@@ -2,7 +2,7 @@ import { Binary, type Collection, MongoClient, MongoServerError } from "mongodb"
 import { type Address, getAddress, type Hex } from "viem";
 import type { AuthenticatorRepository, StoredAuthenticator } from "./authenticator-repository";
 
-/** The seed's document in `nexus.authenticators` (data-and-algorithms.md §2). */
+/** The seed's document in `nexus.authenticators` (kept as the seed stores it, so an existing collection is read as is). */
 type AuthenticatorDocument = {
     _id: string;
     smartWalletAddress?: string;

@@ -22,7 +22,7 @@ export function walletInteractionsRoutes(deps: {
     estimator: RewardEstimator;
     legacyRawAddressAuth: boolean;
 }) {
-    /** SDK JWT; a bare address only in the opt-in legacy mode (decisions.md, Q9). */
+    /** SDK JWT; a bare address only in the opt-in legacy mode (`LEGACY_RAW_ADDRESS_AUTH`, docs/compatibility.md). */
     const listenerWallet = async (header: string | undefined): Promise<Address> => {
         if (!header) throw new ApiError(401, "unauthorized", "Missing wallet SDK JWT");
         const session = await deps.tokens.verifySdk(header);

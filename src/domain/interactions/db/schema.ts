@@ -14,7 +14,7 @@ import {
 import { hexBytes } from "../../../infrastructure/persistence/columns";
 
 /**
- * The pipeline's states (data-and-algorithms.md §4.2, with the seed's `succeeded` named
+ * The pipeline's states (with the seed's `succeeded` named
  * `simulated` and one extra state, `executing`: the row belongs to a batch whose intent is
  * recorded and whose on-chain outcome is not yet known).
  */

@@ -13,7 +13,7 @@ export type BackendTrackerStatus =
 /**
  * The interactions webhook ("backend tracker") of a product: setup and delete need the product's
  * owner, an admin or an interactionManager; status shows the signing key only to them
- * (decisions.md: the seed returned it to anyone).
+ * (docs/decisions.md, authorisation: the seed returned it to anyone).
  */
 export class BackendTrackerAdmin {
     constructor(

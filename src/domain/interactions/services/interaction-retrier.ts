@@ -6,7 +6,7 @@ import type {
 import { RETRY_SCHEDULE, type RetryableStatus } from "./retry-schedule";
 
 /**
- * Due retries (data-and-algorithms.md §4.5): failed / no_session go back to pending (simulated
+ * Due retries: failed / no_session go back to pending (simulated
  * again), execution_failed back to simulated (sent again); rows past their limit
  * (retry_count > maxAttempts) are archived with reason max_retries.
  */

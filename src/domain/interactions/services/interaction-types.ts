@@ -1,6 +1,6 @@
 import type { Hex } from "viem";
 
-/** Interaction type selectors of the SDK (seed-api.md §8), by full key. */
+/** Interaction type selectors of the SDK, by full key. */
 export const INTERACTION_KEYS: Record<string, Hex> = {
     "press.openArticle": "0xc0a24ffb",
     "press.readArticle": "0xd5bd0fbe",

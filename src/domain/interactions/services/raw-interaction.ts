@@ -4,7 +4,7 @@ import { PRODUCT_TYPE_DENOMINATOR } from "./interaction-types";
 export type EncodedInteraction = { handlerTypeDenominator: Hex; interactionData: Hex };
 
 /**
- * The two raw interactions a merchant's server may push (seed-api.md §5.5 pushRaw): the id in
+ * The two raw interactions a merchant's server may push (`pushRaw`): the id in
  * `data[0]` is used as is when hex (at most 32 bytes), else hashed. Anything else: undefined.
  */
 export function encodeRawInteraction(key: string, data: unknown[]): EncodedInteraction | undefined {

@@ -1,5 +1,5 @@
 /**
- * The seed's retry schedule (data-and-algorithms.md §4.5): delay(n) = min(initial × 2^(n−1), cap)
+ * The seed's retry schedule: delay(n) = min(initial × 2^(n−1), cap)
  * where n is the new retry count; a row is archived once retry_count > maxAttempts.
  */
 export type RetryableStatus = "no_session" | "failed" | "execution_failed";

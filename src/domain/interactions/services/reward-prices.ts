@@ -4,7 +4,7 @@ import type { Deployment } from "../../../infrastructure/blockchain";
 export type FiatRates = { usd: number; eur: number; gbp: number };
 
 /**
- * The seed's fixed stablecoin rates (seed-api.md §5.2 /rate); mUSD, our test dollar, is 1 USD
+ * The seed's fixed stablecoin rates (as `/common/rate` answers them); mUSD, our test dollar, is 1 USD
  * (at the usde rates). A token without a known rate is left out of estimates.
  */
 export function fixedRates(deployment: Deployment): Map<string, FiatRates> {

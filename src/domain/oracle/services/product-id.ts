@@ -1,7 +1,7 @@
 import type { Hex } from "viem";
 
 /**
- * The canonical product id (decisions.md, webhooks): 32 bytes, lower-case, 0x-prefixed, so `0x1`
+ * The canonical product id (docs/decisions.md, product ids): 32 bytes, lower-case, 0x-prefixed, so `0x1`
  * and its padded form are the same product. Null when the value does not fit in 32 bytes.
  */
 export function normalizeProductId(productId: Hex | bigint): Hex | null {

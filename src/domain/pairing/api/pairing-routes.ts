@@ -6,7 +6,7 @@ import type { PairingManagementService } from "../services/pairing-management-se
 const ErrorModel = t.Object({ error: t.String(), message: t.String() });
 const PairingIdParams = t.Object({ id: t.String({ minLength: 1, maxLength: 128 }) });
 
-/** `/wallet/pairings/{find/:id, list, :id/delete}` (seed-api.md rows 28-30). */
+/** `/wallet/pairings/{find/:id, list, :id/delete}`. */
 export function pairingRoutes(
     macros: ReturnType<typeof sessionMacros>,
     service: PairingManagementService,

@@ -3,7 +3,7 @@ import type { PairingSocketService } from "../services/pairing-socket-service";
 import type { PairingSocket } from "../services/pairing-socket-session";
 
 /**
- * `WS /wallet/pairings/ws` (seed-api.md §6). The query is validated loosely on purpose: a
+ * `WS /wallet/pairings/ws` (docs/pairing-protocol.md). The query is validated loosely on purpose: a
  * missing or bad token is a protocol answer (close 4401), not an HTTP error.
  */
 export function pairingSocketRoute(service: PairingSocketService) {

@@ -2,7 +2,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import type { Address, Hex } from "viem";
 
-/** Close codes of the pairing socket (seed-api.md §6); clients branch on them. */
+/** Close codes of the pairing socket (docs/pairing-protocol.md); clients branch on them. */
 export const PairingCloseCode = {
     unauthorized: 4401,
     forbidden: 4403,
@@ -68,7 +68,7 @@ export function parseClientFrame(frame: unknown): ParsedFrame {
     return { ok: true, message: { type, payload: frame.payload } as ClientMessage };
 }
 
-/** What the server sends on a pairing socket (seed-api.md §6, "Messages from server to client"). */
+/** What the server sends on a pairing socket (docs/pairing-protocol.md). */
 export type PairingServerMessage =
     | { type: "pairing-initiated"; payload: { pairingId: string; pairingCode: string } }
     | {

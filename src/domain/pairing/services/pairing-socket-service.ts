@@ -27,7 +27,7 @@ import {
 } from "./pairing-socket-session";
 import type { SignatureRequestNotifier } from "./signature-request-notifier";
 
-/** Five wrong codes and a pairing can no longer be joined (decisions.md, Pairing). */
+/** Five wrong codes and a pairing can no longer be joined (docs/decisions.md, pairing). */
 export const maxPairingCodeAttempts = 5;
 /** How long a socket's verified wallet session is trusted before it is checked again. */
 const walletRecheckMs = 5_000;
@@ -50,7 +50,7 @@ const invalidMessage = (reason: string) =>
     new PairingSocketClose(PairingCloseCode.invalidMessage, reason);
 
 /**
- * The device pairing protocol (seed-api.md §6 with decisions.md): a desktop ("origin") opens a
+ * The device pairing protocol (docs/pairing-protocol.md): a desktop ("origin") opens a
  * pairing, a phone ("target") joins it with the code, then the desktop asks the phone for
  * signatures. Origin and target may be connected to different instances: everything between them
  * goes through the relay (pub/sub), and what must not be lost (requests, answers) is in the
@@ -79,7 +79,7 @@ export class PairingSocketService {
         return session;
     }
 
-    /** On open: initiate, join or reconnect, from the query (seed-api.md §6 "On open"). */
+    /** On open: initiate, join or reconnect, from the query (docs/pairing-protocol.md). */
     private async open(socket: PairingSocketSession): Promise<void> {
         const { action } = socket.params;
         const wallet = await this.walletOf(socket);
