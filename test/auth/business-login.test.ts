@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type Address, encodeFunctionData, type Hex, serializeErc6492Signature } from "viem";
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
-import { createSiweMessage } from "viem/siwe";
+import { createSiweMessage, generateSiweNonce, parseSiweMessage } from "viem/siwe";
 import { ecdsaWalletAddress, walletFactoryAbi } from "../../src/infrastructure/blockchain";
 import { fundedAccount, write } from "../chain/helpers";
 import { readJson, startTestApp, type TestApp } from "../support/test-app";
@@ -121,34 +121,57 @@ describe("POST /business/auth/login", () => {
         const body = await signedBy(account);
         expect((await login(body)).status).toBe(200);
         const replay = await login(body);
-        expect(replay.status).toBe(400);
+        expect(replay.status).toBe(401);
         expect(await readJson(replay)).toEqual({
-            error: "invalid_siwe_message",
-            message: "Invalid SIWE message",
+            error: "siwe_nonce_used",
+            message: "The SIWE nonce was already used",
         });
     });
 
-    test("expired, not yet valid, wrong domain or unissued nonce: 400 Invalid SIWE message", async () => {
+    test("a nonce we never issued is accepted once; concurrent replays: one winner", async () => {
         const account = privateKeyToAccount(generatePrivateKey());
-        const cases: MessageOverrides[] = [
-            {
-                expirationTime: new Date(Date.now() - 1_000),
-                issuedAt: new Date(Date.now() - 60_000),
-            },
-            { notBefore: new Date(Date.now() + 60_000) },
-            { domain: "localhost:3011" },
-            { domain: "evil.example" },
-            { nonce: "abcdefgh12345678" },
+        const body = await signedBy(account, { nonce: generateSiweNonce() });
+        const responses = await Promise.all([login(body), login(body), login(body)]);
+        expect(responses.map((r) => r.status).sort()).toEqual([200, 401, 401]);
+        // A new message (other statement, same nonce) is refused as well: the nonce is spent.
+        const reused = await signedBy(account, {
+            nonce: parseSiweMessage(body.message).nonce,
+            statement: "another message",
+        });
+        expect((await readJson(await login(reused))).error).toBe("siwe_nonce_used");
+    });
+
+    test("each refused rule is 401 with a code naming it", async () => {
+        const account = privateKeyToAccount(generatePrivateKey());
+        const minutes = (n: number) => new Date(Date.now() + n * 60_000);
+        const cases: [MessageOverrides, string][] = [
+            [{ expirationTime: minutes(-0.1), issuedAt: minutes(-1) }, "siwe_expired"],
+            [{ notBefore: minutes(1) }, "siwe_not_yet_valid"],
+            [{ domain: "evil.example" }, "siwe_domain_not_allowed"],
+            [{ uri: "https://evil.example/login" }, "siwe_uri_not_allowed"],
+            [{ domain: "localhost:3011" }, "siwe_origin_mismatch"],
+            [{ chainId: 1 }, "siwe_chain_mismatch"],
+            [
+                { issuedAt: minutes(-11), expirationTime: minutes(60) },
+                "siwe_issued_at_out_of_window",
+            ],
+            [{ issuedAt: minutes(5) }, "siwe_issued_at_out_of_window"],
         ];
-        for (const overrides of cases) {
+        for (const [overrides, code] of cases) {
             const response = await login(await signedBy(account, overrides));
-            expect(response.status).toBe(400);
-            expect((await readJson(response)).message).toBe("Invalid SIWE message");
+            expect({ code, status: response.status }).toEqual({ code, status: 401 });
+            expect((await readJson(response)).error).toBe(code);
         }
         // The Origin must match the message's domain, port included.
         const body = await signedBy(account);
-        expect((await login(body, { origin: "http://localhost:3011" })).status).toBe(400);
-        expect((await login({ message: "hello", signature: body.signature })).status).toBe(400);
+        const otherOrigin = await login(body, { origin: "http://localhost:3011" });
+        expect(otherOrigin.status).toBe(401);
+        expect((await readJson(otherOrigin)).error).toBe("siwe_origin_mismatch");
+        // None of these spent the nonce: the genuine message still logs in.
+        expect((await login(body)).status).toBe(200);
+        const garbage = await login({ message: "hello", signature: body.signature });
+        expect(garbage.status).toBe(400);
+        expect((await readJson(garbage)).error).toBe("invalid_siwe_message");
     });
 
     test("a signature of another key: 400 Invalid signature", async () => {

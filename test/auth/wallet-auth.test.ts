@@ -220,7 +220,7 @@ describe("POST /wallet/auth/login", () => {
         });
     });
 
-    test("a signature over another challenge, or an unissued challenge, fails", async () => {
+    test("a signature over another challenge fails", async () => {
         const { passkey } = await registered();
         const issued = await client.challenge();
         const other = await client.challenge();
@@ -229,12 +229,70 @@ describe("POST /wallet/auth/login", () => {
             authenticatorResponse: passkey.oxAssertion(other),
         });
         expect(mismatch.status).toBe(404);
-        const forged = `0x${"cd".repeat(32)}` as Hex;
-        const unissued = await client.post("/wallet/auth/login", {
-            expectedChallenge: forged,
-            authenticatorResponse: passkey.oxAssertion(forged),
+    });
+
+    test("a client-generated challenge logs in once; a new signature over it is refused too", async () => {
+        const { passkey, address } = await registered();
+        const challenge = generatePrivateKey(); // what the seed's wallet signs
+        const first = await client.post("/wallet/auth/login", {
+            expectedChallenge: challenge,
+            authenticatorResponse: passkey.oxAssertion(challenge),
         });
-        expect(unissued.status).toBe(404);
+        expect(first.status).toBe(200);
+        expect((await readJson(first)).address).toBe(address);
+        // The challenge is spent, not just the body: a fresh assertion (higher counter) over it
+        // fails, in either format, and so does the upper-case spelling of the same bytes.
+        for (const authenticatorResponse of [
+            passkey.oxAssertion(challenge),
+            passkey.standardAssertion(challenge),
+        ]) {
+            const again = await client.post("/wallet/auth/login", {
+                expectedChallenge: challenge,
+                authenticatorResponse,
+            });
+            expect(again.status).toBe(404);
+        }
+        const upper = await client.post("/wallet/auth/login", {
+            expectedChallenge: `0x${challenge.slice(2).toUpperCase()}`,
+            authenticatorResponse: passkey.oxAssertion(challenge),
+        });
+        expect(upper.status).toBe(404);
+    });
+
+    test("a challenge that is not 32 bytes (e.g. ox's registration constant) is refused", async () => {
+        const { passkey } = await registered();
+        for (const challenge of ["0x69abb4b5a0de4bc62a2a201f8d25bae9", "0x1234"] as Hex[]) {
+            const response = await client.post("/wallet/auth/login", {
+                expectedChallenge: challenge,
+                authenticatorResponse: passkey.oxAssertion(challenge),
+            });
+            expect(response.status).toBe(404);
+        }
+    });
+
+    test("user verification is required, whatever the client claims", async () => {
+        const { passkey } = await registered();
+        // User present only (0x01): a standard assertion, and an ox one claiming UV is optional.
+        expect((await login(passkey, "standard", { flags: 0x01 })).response.status).toBe(404);
+        const challenge = await client.challenge();
+        const ox = JSON.parse(
+            Buffer.from(passkey.oxAssertion(challenge, { flags: 0x01 }), "base64").toString(),
+        );
+        ox.response.metadata.userVerificationRequired = false;
+        const claimed = await client.post("/wallet/auth/login", {
+            expectedChallenge: challenge,
+            authenticatorResponse: Buffer.from(JSON.stringify(ox)).toString("base64"),
+        });
+        expect(claimed.status).toBe(404);
+        const sdkChallenge = generatePrivateKey();
+        const sdk = await client.post("/wallet/auth/sdk/fromWebAuthNSignature", {
+            challenge: sdkChallenge,
+            signature: passkey.standardAssertion(sdkChallenge, { flags: 0x01 }),
+            wallet: await addressOf(passkey),
+        });
+        expect(sdk.status).toBe(403);
+        // The same authenticator with UV logs in.
+        expect((await login(passkey, "standard")).response.status).toBe(200);
     });
 
     test("the counter is stored; one that does not increase (a clone) is refused", async () => {
@@ -344,17 +402,37 @@ describe("POST /wallet/auth/ecdsaLogin", () => {
             signature: await other.signMessage({ message: ecdsaLoginMessage(fresh) }),
         });
         expect(wrongSigner.status).toBe(404);
-        const unissued = `0x${"ef".repeat(32)}`;
-        const forged = await client.post("/wallet/auth/ecdsaLogin", {
-            expectedChallenge: unissued,
+        // A challenge that is not 32 bytes of hex: 404 Invalid signature.
+        const short = "0x1234";
+        const malformed = await client.post("/wallet/auth/ecdsaLogin", {
+            expectedChallenge: short,
             wallet: account.address,
-            signature: await account.signMessage({ message: ecdsaLoginMessage(unissued) }),
+            signature: await account.signMessage({ message: ecdsaLoginMessage(short) }),
         });
-        expect(forged.status).toBe(404);
-        expect(await readJson(forged)).toEqual({
+        expect(malformed.status).toBe(404);
+        expect(await readJson(malformed)).toEqual({
             error: "invalid_signature",
             message: "Invalid signature",
         });
+    });
+
+    test("a client-generated challenge is accepted once", async () => {
+        const account = privateKeyToAccount(generatePrivateKey());
+        const challenge = generatePrivateKey();
+        const sign = async () => ({
+            expectedChallenge: challenge,
+            wallet: account.address,
+            signature: await account.signMessage({ message: ecdsaLoginMessage(challenge) }),
+        });
+        expect((await client.post("/wallet/auth/ecdsaLogin", await sign())).status).toBe(200);
+        expect((await client.post("/wallet/auth/ecdsaLogin", await sign())).status).toBe(404);
+        // A challenge spent by an ECDSA login cannot be reused by a passkey login either.
+        const { passkey } = await registered();
+        const crossed = await client.post("/wallet/auth/login", {
+            expectedChallenge: challenge,
+            authenticatorResponse: passkey.oxAssertion(challenge),
+        });
+        expect(crossed.status).toBe(404);
     });
 });
 
@@ -475,5 +553,51 @@ describe("session, logout, routing", () => {
         expect(response.status).toBe(200);
         expect(await response.text()).toBe("evm");
         expect((await client.get("/wallet/auth/routing")).status).toBe(422);
+    });
+});
+
+describe("WEBAUTHN_USER_VERIFICATION=preferred", () => {
+    let relaxed: TestApp;
+    beforeAll(async () => {
+        relaxed = await startTestApp({
+            env: { ...unlimitedAuthEnv, WEBAUTHN_USER_VERIFICATION: "preferred" },
+        });
+    });
+    afterAll(async () => {
+        await relaxed?.stop();
+    });
+
+    test("an authenticator that only tests presence registers and logs in", async () => {
+        const relaxedClient = authClient(relaxed);
+        const passkey = softwarePasskey();
+        const challenge = await relaxedClient.challenge();
+        const registration = await relaxedClient.post("/wallet/auth/register", {
+            ...passkey.registration(challenge),
+            raw: passkey.registrationRaw(challenge, { flags: 0x41 }), // UP | AT, no UV
+        });
+        expect(registration.status).toBe(200);
+        const loginChallenge = generatePrivateKey();
+        const response = await relaxedClient.post("/wallet/auth/login", {
+            expectedChallenge: loginChallenge,
+            authenticatorResponse: passkey.standardAssertion(loginChallenge, { flags: 0x01 }),
+        });
+        expect(response.status).toBe(200);
+        // Presence stays required.
+        const absent = generatePrivateKey();
+        const noPresence = await relaxedClient.post("/wallet/auth/login", {
+            expectedChallenge: absent,
+            authenticatorResponse: passkey.standardAssertion(absent, { flags: 0x04 }),
+        });
+        expect(noPresence.status).toBe(404);
+    });
+
+    test("by default the same registration is refused", async () => {
+        const passkey = softwarePasskey();
+        const challenge = await client.challenge();
+        const registration = await client.post("/wallet/auth/register", {
+            ...passkey.registration(challenge),
+            raw: passkey.registrationRaw(challenge, { flags: 0x41 }),
+        });
+        expect(registration.status).toBe(400);
     });
 });

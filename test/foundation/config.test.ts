@@ -41,6 +41,25 @@ describe("loadConfig", () => {
         };
         expect(loadConfig(prod).isRunningInProd).toBe(true);
         expect(loadConfig({ ...prod, STAGE: "prod" }).isRunningLocally).toBe(false);
+        // The dashboards a SIWE message may name: the seed's hosts per stage, any local port.
+        expect(loadConfig(prod).businessSiweDomains).toEqual(["business.frak.id"]);
+        expect(loadConfig({ STAGE: "dev" }).businessSiweDomains).toEqual(["business-dev.frak.id"]);
+        expect(loadConfig({}).businessSiweDomains).toEqual(["localhost:*"]);
+        expect(
+            loadConfig({ ...prod, BUSINESS_SIWE_DOMAINS: "Ads.Shop.example, localhost:3022" })
+                .businessSiweDomains,
+        ).toEqual(["ads.shop.example", "localhost:3022"]);
+    });
+
+    test("passkey user verification is required unless WEBAUTHN_USER_VERIFICATION=preferred", () => {
+        expect(loadConfig({}).webauthn.requireUserVerification).toBe(true);
+        expect(loadConfig({ WEBAUTHN_USER_VERIFICATION: "required" }).webauthn).toMatchObject({
+            requireUserVerification: true,
+        });
+        expect(
+            loadConfig({ WEBAUTHN_USER_VERIFICATION: "preferred" }).webauthn
+                .requireUserVerification,
+        ).toBe(false);
     });
 
     test.each([
@@ -53,6 +72,7 @@ describe("loadConfig", () => {
         [{ STAGE: "prod" }, "JWT_SECRET"],
         [{ RPC_URL: "ftp://node" }, "RPC_URL"],
         [{ MASTER_KEY: "0x1234" }, "MASTER_KEY"],
+        [{ WEBAUTHN_USER_VERIFICATION: "discouraged" }, "WEBAUTHN_USER_VERIFICATION"],
         [{ MASTER_KEY_SECRET: '{"masterPrivateKey": 12}' }, "MASTER_KEY_SECRET"],
     ])("an invalid environment %p names %s", (env, variable) => {
         expect(() => loadConfig(env)).toThrow(ConfigError);

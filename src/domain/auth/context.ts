@@ -19,6 +19,7 @@ import { SiweNonceRepository } from "./repositories/siwe-nonce-repository";
 import { WebAuthnChallengeRepository } from "./repositories/webauthn-challenge-repository";
 import { BusinessLoginService } from "./services/business-login-service";
 import { ChallengeService } from "./services/challenge-service";
+import { DashboardHosts } from "./services/dashboard-hosts";
 import { EcdsaLoginService } from "./services/ecdsa-login-service";
 import { PasskeyAssertionVerifier } from "./services/passkey-assertion";
 import { PasskeyLoginService } from "./services/passkey-login-service";
@@ -41,7 +42,11 @@ export function createAuthDomain(infra: Infrastructure, jobs: JobScheduler) {
         config.authenticatorStore.kind === "mongo"
             ? new MongoAuthenticatorRepository(config.authenticatorStore.url)
             : new PostgresAuthenticatorRepository(database.db);
-    const relyingParty = new RelyingParty(config.webauthn.rpIds, config.webauthn.origins);
+    const relyingParty = new RelyingParty(
+        config.webauthn.rpIds,
+        config.webauthn.origins,
+        config.webauthn.requireUserVerification,
+    );
     const challenges = new ChallengeService(new WebAuthnChallengeRepository(database.db));
     const nonces = new SiweNonceService(new SiweNonceRepository(database.db));
     const issuer = new WalletSessionIssuer(tokens);
@@ -69,7 +74,13 @@ export function createAuthDomain(infra: Infrastructure, jobs: JobScheduler) {
     const ecdsaLogins = new EcdsaLoginService(publicClient, challenges, issuer, (owner) =>
         ecdsaWalletAddress({ walletFactory, owner }),
     );
-    const businessLogins = new BusinessLoginService(publicClient, nonces, tokens);
+    const businessLogins = new BusinessLoginService(
+        publicClient,
+        nonces,
+        tokens,
+        new DashboardHosts(config.businessSiweDomains),
+        chain.clients.chain.id,
+    );
     const sessions = new WalletSessionService(tokens);
 
     jobs.register({

@@ -45,8 +45,13 @@ export type AppConfig = StageFlags & {
     };
     /** Redis pub/sub between instances (pairing sockets); absent: in-process only. */
     redisUrl: string | undefined;
-    /** Relying-party ids and origins accepted in WebAuthn registrations and assertions. */
-    webauthn: { rpIds: string[]; origins: string[] };
+    /**
+     * Relying-party ids and origins accepted in WebAuthn registrations and assertions, and
+     * whether the authenticator must have verified the user (PIN, biometrics) or only seen them.
+     */
+    webauthn: { rpIds: string[]; origins: string[]; requireUserVerification: boolean };
+    /** Merchant dashboard SIWE login: hosts its messages may name (`host:*` any port). */
+    businessSiweDomains: string[];
     /** Where WebAuthn authenticators live: our PostgreSQL (default) or the seed's MongoDB. */
     authenticatorStore: { kind: "postgres" } | { kind: "mongo"; url: string };
     /** Reverse proxies whose X-Forwarded-For entries we trust (right-anchored). */
@@ -206,7 +211,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
             origins: raw.WEBAUTHN_ORIGINS
                 ? splitList(raw.WEBAUTHN_ORIGINS)
                 : defaultWebAuthnRelyingParty(flags).origins,
+            requireUserVerification: raw.WEBAUTHN_USER_VERIFICATION !== "preferred",
         },
+        businessSiweDomains: raw.BUSINESS_SIWE_DOMAINS
+            ? splitList(raw.BUSINESS_SIWE_DOMAINS).map((host) => host.toLowerCase())
+            : defaultBusinessSiweDomains(flags),
         authenticatorStore: authenticatorStoreOf(raw),
         trustedProxyHops: Number(raw.TRUSTED_PROXY_HOPS ?? 0),
         rateLimits: {
@@ -286,6 +295,13 @@ function defaultWebAuthnRelyingParty(flags: StageFlags): { rpIds: string[]; orig
         rpIds: ["localhost", "wallet-dev.frak.id"],
         origins: ["http://localhost:*", "https://localhost:*", "tauri://localhost"],
     };
+}
+
+/** The seed's merchant dashboard hosts per stage (its dev server listens on port 3022). */
+function defaultBusinessSiweDomains(flags: StageFlags): string[] {
+    if (flags.isRunningInProd) return ["business.frak.id"];
+    if (!flags.isRunningLocally) return ["business-dev.frak.id"];
+    return ["localhost:*"];
 }
 
 function authenticatorStoreOf(raw: RawEnv): AppConfig["authenticatorStore"] {

@@ -48,6 +48,19 @@ export const envSchema = T.Object({
             description: "Comma separated WebAuthn origins; a `:*` port matches any port",
         }),
     ),
+    WEBAUTHN_USER_VERIFICATION: T.Optional(
+        T.Union([T.Literal("required"), T.Literal("preferred")], {
+            description:
+                "`required` (default): passkey logins and registrations need the user-verified flag; `preferred` accepts authenticators that only test presence",
+        }),
+    ),
+    BUSINESS_SIWE_DOMAINS: T.Optional(
+        T.String({
+            minLength: 1,
+            description:
+                "Comma separated dashboard hosts (host or host:port; `host:*` any port) a SIWE message's domain and uri may name",
+        }),
+    ),
     AUTHENTICATOR_STORE: T.Optional(T.Union([T.Literal("postgres"), T.Literal("mongo")])),
     MONGODB_URL: T.Optional(T.String({ pattern: "^mongodb(\\+srv)?://" })),
     TRUSTED_PROXY_HOPS: T.Optional(integer("Reverse proxies in front of the service")),

@@ -8,7 +8,8 @@ export function challengeRoutes(challenges: ChallengeService) {
         detail: {
             summary: "Issue a WebAuthn challenge",
             description:
-                "32 random bytes, valid 5 minutes, usable once. Use the bytes as the WebAuthn challenge and send the same hex as `expectedChallenge` / `challenge`.",
+                "32 random bytes, valid 5 minutes, usable once. Use the bytes as the WebAuthn challenge and send the same hex as `expectedChallenge` / `challenge`. Required for registration (except ox's default creation challenge); logins also accept a client-generated challenge.",
+            tags: ["auth"],
         },
         response: {
             200: t.Object({

@@ -30,7 +30,8 @@ export function registerRoutes(registrations: PasskeyRegistrationService) {
             detail: {
                 summary: "Register a passkey",
                 description:
-                    "The clientDataJSON challenge must come from POST /wallet/auth/challenge. `previousWallet` requires x-wallet-auth of that wallet.",
+                    "The clientDataJSON challenge must come from POST /wallet/auth/challenge, or be ox's default creation challenge (the seed's wallet); a credential id registers once (409). `previousWallet` requires x-wallet-auth of that wallet.",
+                tags: ["auth"],
             },
             response: {
                 200: WebAuthnWalletAuthSchema,

@@ -31,7 +31,10 @@ export function sdkRoutes(
                     wallet: AddressSchema,
                 }),
                 detail: {
-                    summary: "A new SDK JWT from a passkey assertion over an issued challenge",
+                    summary: "A new SDK JWT from a passkey assertion over an unused challenge",
+                    description:
+                        "The challenge (issued or the client's own) is spent by this call: re-sending a login's assertion gives 403, and the client falls back to GET /wallet/auth/sdk/generate with its wallet session.",
+                    tags: ["auth"],
                 },
                 response: { 200: SdkTokenSchema, 403: ErrorSchema },
             },

@@ -12,7 +12,11 @@ import {
 // The column module alone: drizzle-kit loads schemas under Node, without Bun's drivers.
 import { hexBytes } from "../../../infrastructure/persistence/columns";
 
-/** Server-issued WebAuthn challenges (32 random bytes): valid 5 minutes, consumed once. */
+/**
+ * WebAuthn / ECDSA login challenges: the ones we issued (32 random bytes, valid 5 minutes) and
+ * every challenge spent by a login or registration, issued or client-chosen (`consumed_at` set).
+ * Spent rows are kept for good: a login signature carries no date to expire it by.
+ */
 export const webauthnChallengesTable = pgTable(
     "webauthn_challenges",
     {
@@ -24,7 +28,12 @@ export const webauthnChallengesTable = pgTable(
     (table) => [index("webauthn_challenges_expires_at_idx").on(table.expiresAt)],
 );
 
-/** Server-issued SIWE nonces for the merchant dashboard login: valid 10 minutes, used once. */
+/**
+ * SIWE nonces of the merchant dashboard login: the ones we issued (valid 10 minutes) and every
+ * nonce spent by a login, issued or client-chosen (`consumed_at` set). `expires_at` of a spent
+ * row is when its message stops being acceptable anyway (issuedAt + 10 minutes at least), so the
+ * row may be purged after it.
+ */
 export const siweNoncesTable = pgTable(
     "siwe_nonces",
     {

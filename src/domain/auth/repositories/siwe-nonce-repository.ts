@@ -1,8 +1,8 @@
-import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
+import { isNull, lt, sql } from "drizzle-orm";
 import type { Database } from "../../../infrastructure/persistence";
 import { siweNoncesTable } from "../db/schema";
 
-/** Server-issued SIWE nonces of the merchant dashboard login. */
+/** SIWE nonces of the merchant dashboard login: the ones we issued and the ones spent. */
 export class SiweNonceRepository {
     constructor(private readonly db: Database) {}
 
@@ -10,18 +10,24 @@ export class SiweNonceRepository {
         await this.db.insert(siweNoncesTable).values({ nonce, expiresAt });
     }
 
-    /** Marks the nonce used if it exists, is unused and unexpired; atomic (one winner). */
-    async consume(nonce: string): Promise<boolean> {
+    /**
+     * Records the nonce as spent; true only if it never was (a nonce we issued and is unused, or
+     * one the client generated and we never saw). The row is kept at least until `keepUntil`, the
+     * moment its message would be refused anyway. One statement on the primary key: of two
+     * concurrent uses, the second waits for the first and finds the nonce spent.
+     */
+    async spend(nonce: string, keepUntil: Date): Promise<boolean> {
         const rows = await this.db
-            .update(siweNoncesTable)
-            .set({ consumedAt: sql`now()` })
-            .where(
-                and(
-                    eq(siweNoncesTable.nonce, nonce),
-                    isNull(siweNoncesTable.consumedAt),
-                    gt(siweNoncesTable.expiresAt, sql`now()`),
-                ),
-            )
+            .insert(siweNoncesTable)
+            .values({ nonce, expiresAt: keepUntil, consumedAt: sql`now()` })
+            .onConflictDoUpdate({
+                target: siweNoncesTable.nonce,
+                set: {
+                    consumedAt: sql`now()`,
+                    expiresAt: sql`greatest(${siweNoncesTable.expiresAt}, excluded.expires_at)`,
+                },
+                setWhere: isNull(siweNoncesTable.consumedAt),
+            })
             .returning({ nonce: siweNoncesTable.nonce });
         return rows.length > 0;
     }

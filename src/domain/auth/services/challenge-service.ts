@@ -6,8 +6,16 @@ const challengeTtlMs = 5 * 60_000;
 const challengePattern = /^0x[0-9a-f]{64}$/;
 
 /**
- * WebAuthn challenges issued by the server: 32 random bytes, valid 5 minutes, usable once. Every
- * signed login or registration must carry one, so a captured request cannot be replayed.
+ * The creation challenge ox's `WebAuthnP256.createCredential` uses when the caller passes none:
+ * one constant for every user, which the seed's wallet registers with. Accepted for registration
+ * only (see docs/decisions.md: the credential id's uniqueness is what refuses a replay there).
+ */
+export const oxDefaultRegistrationChallenge = "0x69abb4b5a0de4bc62a2a201f8d25bae9";
+
+/**
+ * WebAuthn (and ECDSA login) challenges. We issue 32 random bytes valid 5 minutes; logins also
+ * accept a challenge the client chose (the seed's wallet signs `generatePrivateKey()`), as long
+ * as it was never spent before: every login challenge is recorded as spent, for good.
  */
 export class ChallengeService {
     constructor(private readonly challenges: WebAuthnChallengeRepository) {}
@@ -19,16 +27,35 @@ export class ChallengeService {
         return { challenge, expiresAt };
     }
 
-    /** True once for a challenge we issued that is unused and unexpired; false otherwise. */
-    async consume(challenge: string): Promise<boolean> {
-        const lower = challenge.toLowerCase();
-        const normalized = lower.startsWith("0x") ? lower : `0x${lower}`;
-        if (!challengePattern.test(normalized)) return false;
-        return this.challenges.consume(normalized as Hex);
+    /**
+     * Login challenge (passkey, ECDSA, SDK token): true once for a 32-byte challenge never spent
+     * before, whether we issued it or the client generated it; false for a replay.
+     */
+    spendLoginChallenge(challenge: string): Promise<boolean> {
+        const normalized = normalize(challenge);
+        if (!challengePattern.test(normalized)) return Promise.resolve(false);
+        return this.challenges.spend(normalized as Hex);
     }
 
-    /** Housekeeping: forget challenges that expired more than a day ago. */
-    purgeExpired(): Promise<number> {
-        return this.challenges.deleteExpiredBefore(new Date(Date.now() - 86_400_000));
+    /**
+     * Registration challenge: one we issued, unused and unexpired (consumed here), or ox's fixed
+     * default creation challenge, which nothing can consume (the caller's 409 on a known
+     * credential id is the replay guard for it).
+     */
+    acceptRegistrationChallenge(challenge: string): Promise<boolean> {
+        const normalized = normalize(challenge);
+        if (normalized === oxDefaultRegistrationChallenge) return Promise.resolve(true);
+        if (!challengePattern.test(normalized)) return Promise.resolve(false);
+        return this.challenges.consumeIssued(normalized as Hex);
     }
+
+    /** Housekeeping: forget issued challenges that expired unused more than a day ago. */
+    purgeExpired(): Promise<number> {
+        return this.challenges.deleteUnusedExpiredBefore(new Date(Date.now() - 86_400_000));
+    }
+}
+
+function normalize(challenge: string): string {
+    const lower = challenge.toLowerCase();
+    return lower.startsWith("0x") ? lower : `0x${lower}`;
 }

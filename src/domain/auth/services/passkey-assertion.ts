@@ -162,7 +162,11 @@ export class PasskeyAssertionVerifier {
         if (!rpId) return { verified: false, reason: "rp id not allowed" };
         const flags = data[32] as number;
         if (!(flags & flagUserPresent)) return { verified: false, reason: "user not present" };
-        if (assertion.userVerificationRequired && !(flags & flagUserVerified)) {
+        // Our policy decides, not the client's `userVerificationRequired` claim: a presence-only
+        // assertion (a tap, no PIN or biometrics) is refused unless the operator relaxed it.
+        const verificationRequired =
+            this.relyingParty.requireUserVerification || assertion.userVerificationRequired;
+        if (verificationRequired && !(flags & flagUserVerified)) {
             return { verified: false, reason: "user not verified" };
         }
         if (flags & flagAttestedData)

@@ -37,8 +37,9 @@ const registrationFailed = () => new ApiError(400, "registration_failed", "Regis
 
 /**
  * Registers a passkey and opens its wallet session. Beyond the seed: the challenge must be one we
- * issued (consumed here), the attested key must be the body's key, RP id and origin come from the
- * configured allow-lists, and attaching a passkey to `previousWallet` requires that wallet's session.
+ * issued (consumed here) or ox's fixed default (the seed's wallet), a credential id registers once
+ * (409), the attested key must be the body's key, RP id and origin come from the configured
+ * allow-lists, and attaching a passkey to `previousWallet` requires that wallet's session.
  */
 export class PasskeyRegistrationService {
     constructor(
@@ -69,7 +70,7 @@ export class PasskeyRegistrationService {
             throw registrationFailed();
         }
         const challenge = strictBase64Url(clientData.challenge);
-        if (challenge?.length !== 32) throw registrationFailed();
+        if (!challenge) throw registrationFailed();
 
         const verification = await verifyRegistrationResponse({
             response: response as RegistrationResponseJSON,
@@ -77,6 +78,7 @@ export class PasskeyRegistrationService {
             expectedOrigin: clientData.origin,
             expectedRPID: [...this.relyingParty.rpIds],
             requireUserPresence: true,
+            requireUserVerification: this.relyingParty.requireUserVerification,
             supportedAlgorithmIDs: [cose.COSEALG.ES256],
         }).catch(() => null);
         if (!verification?.verified) throw registrationFailed();
@@ -96,7 +98,7 @@ export class PasskeyRegistrationService {
             );
         }
 
-        if (!(await this.challenges.consume(challenge.toString("hex")))) {
+        if (!(await this.challenges.acceptRegistrationChallenge(challenge.toString("hex")))) {
             throw registrationFailed();
         }
         const address = input.previousWallet ?? this.passkeyWalletAddress(input.id, attested);

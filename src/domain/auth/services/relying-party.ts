@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 /**
  * The WebAuthn relying party we answer for: allowed RP ids (checked through the rpIdHash of
  * authenticator data) and allowed origins (checked in clientDataJSON). An origin pattern ending
- * in `:*` accepts any port, e.g. `http://localhost:*` for local development.
+ * in `:*` accepts any port, e.g. `http://localhost:*` for local development. User verification
+ * is required by default (`WEBAUTHN_USER_VERIFICATION=preferred` relaxes it).
  */
 export class RelyingParty {
     private readonly rpIdByHash: Map<string, string>;
@@ -11,6 +12,8 @@ export class RelyingParty {
     constructor(
         readonly rpIds: readonly string[],
         readonly origins: readonly string[],
+        /** The UV flag is required in assertions and attestations unless the operator relaxed it. */
+        readonly requireUserVerification = true,
     ) {
         this.rpIdByHash = new Map(
             rpIds.map((rpId) => [createHash("sha256").update(rpId).digest("hex"), rpId]),

@@ -3,7 +3,10 @@ import type { SiweNonceRepository } from "../repositories/siwe-nonce-repository"
 
 const nonceTtlMs = 10 * 60_000;
 
-/** SIWE nonces issued by the server for the merchant dashboard: valid 10 minutes, used once. */
+/**
+ * SIWE nonces for the merchant dashboard: we issue some (valid 10 minutes); the seed's SDK
+ * generates its own. Either is accepted once: every nonce a login uses is recorded as spent.
+ */
 export class SiweNonceService {
     constructor(private readonly nonces: SiweNonceRepository) {}
 
@@ -16,9 +19,13 @@ export class SiweNonceService {
         return { nonce, expiresAt };
     }
 
-    consume(nonce: string): Promise<boolean> {
+    /**
+     * True once per nonce (issued or not); `acceptableUntil` is when the message carrying it
+     * stops being accepted anyway, so its spent record may be forgotten after that.
+     */
+    spend(nonce: string, acceptableUntil: Date): Promise<boolean> {
         if (!/^[A-Za-z0-9]{8,128}$/.test(nonce)) return Promise.resolve(false);
-        return this.nonces.consume(nonce);
+        return this.nonces.spend(nonce, acceptableUntil);
     }
 
     purgeExpired(): Promise<number> {
