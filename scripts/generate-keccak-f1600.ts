@@ -1,4 +1,11 @@
-// Writes src/domain/oracle/services/keccak-f1600.ts: `bun scripts/generate-keccak-f1600.ts > src/domain/oracle/services/keccak-f1600.ts`
+/**
+ * Writes src/utils/keccak-f1600.generated.ts (formatted by Biome):
+ *   bun scripts/generate-keccak-f1600.ts           regenerate the committed file
+ *   bun scripts/generate-keccak-f1600.ts --check   fail when the committed file differs (CI)
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
 // Generates an unrolled keccak-f[1600] over 50 uint32 words (lane i = words 2i (low), 2i+1 (high)).
 const R = [
     [0, 36, 3, 41, 18],
@@ -105,4 +112,21 @@ L.push("        a0l ^= RC_LO[round] as number; a0h ^= RC_HI[round] as number;");
 L.push("    }");
 for (let i = 0; i < 25; i++) L.push(`    s[${2 * i}] = a${i}l; s[${2 * i + 1}] = a${i}h;`);
 L.push("}");
-console.log(L.join("\n"));
+const target = join(import.meta.dir, "../src/utils/keccak-f1600.generated.ts");
+const formatted = Bun.spawnSync(
+    [join(import.meta.dir, "../node_modules/.bin/biome"), "format", `--stdin-file-path=${target}`],
+    { stdin: new TextEncoder().encode(`${L.join("\n")}\n`), stdout: "pipe", stderr: "pipe" },
+);
+if (formatted.exitCode !== 0) throw new Error(`biome format failed: ${formatted.stderr}`);
+const output = formatted.stdout.toString();
+if (process.argv.includes("--check")) {
+    if (readFileSync(target, "utf8") !== output) {
+        console.error(
+            `${target} differs from the generator: run bun scripts/generate-keccak-f1600.ts`,
+        );
+        process.exit(1);
+    }
+    console.log("keccak-f1600.generated.ts matches its generator");
+} else {
+    writeFileSync(target, output);
+}

@@ -6,6 +6,7 @@ import {
     interactionsPendingTable,
     interactionsPushedTable,
 } from "../../src/domain/interactions/db/schema";
+import { eventually, eventuallyValue } from "../support/eventually";
 import { startTestApp, type TestApp } from "../support/test-app";
 import {
     chainEnvOf,
@@ -49,16 +50,6 @@ async function startExecutorProcess(): Promise<Subprocess<"ignore", "pipe", "inh
 const rpc = (method: string, params: unknown[] = []) =>
     t.infra.chain.clients.publicClient.request({ method, params } as never);
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        const value = await probe();
-        if (value !== undefined) return value;
-        if (Date.now() > deadline) throw new Error("timed out");
-        await Bun.sleep(20);
-    }
-}
-
 const count = async (table: typeof interactionsPendingTable | typeof interactionsPushedTable) =>
     (await t.infra.database.db.select({ n: sql<number>`count(*)::int` }).from(table))[0]?.n ?? 0;
 
@@ -86,7 +77,7 @@ describe.skipIf(!usePostgres)("crash recovery of the executor (SIGKILL)", () => 
         // Transactions stay in the mempool, so the process is surely killed mid-batch.
         await rpc("evm_setAutomine", [false]);
         const first = await startExecutorProcess();
-        const batch = await waitFor(async () => {
+        const batch = await eventuallyValue(async () => {
             const [row] = await t.infra.database.db
                 .select()
                 .from(interactionBatchesTable)
@@ -96,7 +87,7 @@ describe.skipIf(!usePostgres)("crash recovery of the executor (SIGKILL)", () => 
                 .getTransaction({ hash: row.txHash })
                 .catch(() => null);
             return inPool ? row : undefined;
-        });
+        }, 60_000);
         first.kill(9);
         await first.exited;
         expect(batch.size).toBe(50);
@@ -108,10 +99,7 @@ describe.skipIf(!usePostgres)("crash recovery of the executor (SIGKILL)", () => 
         expect(await count(interactionsPushedTable)).toBe(0);
 
         const second = await startExecutorProcess();
-        await waitFor(
-            async () => ((await count(interactionsPendingTable)) === 0 ? true : undefined),
-            120_000,
-        );
+        await eventually(async () => (await count(interactionsPendingTable)) === 0, 120_000);
         second.kill(9);
 
         expect(await count(interactionsPushedTable)).toBe(TOTAL);
@@ -132,7 +120,7 @@ describe.skipIf(!usePostgres)("crash recovery of the executor (SIGKILL)", () => 
         await t.domains.interactions.services.simulator.run();
         await rpc("evm_setAutomine", [false]);
         const first = await startExecutorProcess();
-        const batch = await waitFor(async () => {
+        const batch = await eventuallyValue(async () => {
             const [row] = await t.infra.database.db
                 .select()
                 .from(interactionBatchesTable)
@@ -142,17 +130,14 @@ describe.skipIf(!usePostgres)("crash recovery of the executor (SIGKILL)", () => 
                 .getTransaction({ hash: row.txHash })
                 .catch(() => null);
             return inPool ? row : undefined;
-        });
+        }, 60_000);
         first.kill(9);
         await first.exited;
         await rpc("anvil_dropTransaction", [batch.txHash]);
         await rpc("evm_setAutomine", [true]);
 
         const second = await startExecutorProcess();
-        await waitFor(
-            async () => ((await count(interactionsPendingTable)) === 0 ? true : undefined),
-            120_000,
-        );
+        await eventually(async () => (await count(interactionsPendingTable)) === 0, 120_000);
         second.kill(9);
 
         expect(await count(interactionsPushedTable)).toBe(TOTAL + 100);

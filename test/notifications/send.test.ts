@@ -121,10 +121,19 @@ describe("delivery (pairing's signature request alert)", () => {
         );
     });
 
-    test("a wallet without subscriptions is a no-op", async () => {
+    test("a wallet without subscriptions sends nothing and removes nothing", async () => {
+        const other = randomWallet();
+        const subscription = push.subscriber();
+        expect((await subscribe(server, await walletToken(server, other), subscription)).ok).toBe(
+            true,
+        );
+        const requestsBefore = [...push.hits.values()].reduce((a, b) => a + b, 0);
         await server.domains.notifications.signatureRequestNotifier.notifySignatureRequest(
             randomWallet(),
         );
+        const requestsAfter = [...push.hits.values()].reduce((a, b) => a + b, 0);
+        expect(requestsAfter).toBe(requestsBefore);
+        expect(await endpointsOf(other)).toEqual([subscription.endpoint]);
     });
 });
 

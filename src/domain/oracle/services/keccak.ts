@@ -1,9 +1,11 @@
-import { keccakF1600 } from "./keccak-f1600";
+import { keccakF1600 } from "../../../utils/keccak-f1600.generated";
 
 /**
  * keccak-256 of inputs shorter than one block (136 bytes), written into a caller's buffer with
  * no allocation: one reusable sponge state, padding applied in place, then an unrolled
- * keccak-f[1600] (keccak-f1600.ts). Tree building hashes millions of 33- and 64-byte inputs:
+ * keccak-f[1600] (src/utils/keccak-f1600.generated.ts, written by
+ * scripts/generate-keccak-f1600.ts; CI checks they match). Tree building hashes millions of 33-
+ * and 64-byte inputs:
  * @noble/hashes' `keccak_256()` allocates a hasher per call and loops over lanes (~3.8 us per
  * hash), this path takes ~1.4 us. Its output is checked against noble's in the tests.
  *
