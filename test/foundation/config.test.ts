@@ -95,4 +95,45 @@ test("the process refuses to start on an invalid variable and names it", async (
     const stderr = await new Response(child.stderr).text();
     expect(exitCode).toBe(1);
     expect(stderr).toContain("Invalid environment variable PORT");
+}, 30_000);
+
+describe("every problem at once", () => {
+    test("STAGE=prod names every missing variable in one message", () => {
+        try {
+            loadConfig({ STAGE: "prod", JWT_SDK_SECRET: "s".repeat(32) });
+            throw new Error("loadConfig accepted a production stage without its secrets");
+        } catch (error) {
+            expect(error).toBeInstanceOf(ConfigError);
+            const { message, variables } = error as ConfigError;
+            expect(message).toBe(
+                "Missing environment variables for STAGE=prod: JWT_SECRET, JWT_BUSINESS_SECRET, DATABASE_URL, RPC_URL, MASTER_KEY or MASTER_KEY_SECRET, VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY",
+            );
+            expect(variables).not.toContain("JWT_SDK_SECRET");
+        }
+    });
+
+    test("several invalid variables are all named", () => {
+        try {
+            loadConfig({ PORT: "http", LOG_LEVEL: "loud", RPC_URL: "ftp://node" });
+            throw new Error("loadConfig accepted invalid variables");
+        } catch (error) {
+            expect((error as ConfigError).variables).toEqual(["PORT", "LOG_LEVEL", "RPC_URL"]);
+            for (const name of ["PORT", "LOG_LEVEL", "RPC_URL"]) {
+                expect((error as Error).message).toContain(`  ${name}: `);
+            }
+        }
+    });
 });
+
+test("the process in STAGE=prod refuses to start and lists what is missing on one line", async () => {
+    const child = Bun.spawn([process.execPath, "src/index.ts"], {
+        env: { PATH: process.env.PATH, STAGE: "production" },
+        stdout: "pipe",
+        stderr: "pipe",
+    });
+    const exitCode = await child.exited;
+    const stderr = (await new Response(child.stderr).text()).trim();
+    expect(exitCode).toBe(1);
+    expect(stderr.split("\n")).toHaveLength(1);
+    expect(stderr).toContain("JWT_BUSINESS_SECRET, DATABASE_URL, RPC_URL, MASTER_KEY");
+}, 30_000);

@@ -1,12 +1,13 @@
 /**
- * Local chain for dev and tests: spawns the anvil binary shipped by the npm package
- * @foundry-rs/anvil-linux-amd64 on a free port and stops it with the process.
+ * Local chain for dev and tests: spawns the anvil binary of this platform's npm package
+ * (@foundry-rs/anvil-<os>-<arch>, an optional dependency) or the `anvil` on PATH, on a free port,
+ * and stops it with the process.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 
 export type AnvilOptions = {
     /** Port to listen on; a free one is picked when omitted. */
@@ -41,12 +42,58 @@ export const ANVIL_DEFAULT_CHAIN_ID = 31337;
 export const ANVIL_DEFAULT_PRIVATE_KEY =
     "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
 
-export function anvilBinaryPath(): string {
-    const require = createRequire(import.meta.url);
-    const pkg = require.resolve("@foundry-rs/anvil-linux-amd64/package.json");
-    const binary = join(dirname(pkg), "bin", "anvil");
-    if (!existsSync(binary)) throw new Error(`anvil binary not found at ${binary}`);
-    return binary;
+/** The per-platform packages foundry publishes; npm installs the one matching this machine. */
+export const ANVIL_PLATFORM_PACKAGES: Record<string, string> = {
+    "darwin-arm64": "@foundry-rs/anvil-darwin-arm64",
+    "darwin-x64": "@foundry-rs/anvil-darwin-amd64",
+    "linux-arm64": "@foundry-rs/anvil-linux-arm64",
+    "linux-x64": "@foundry-rs/anvil-linux-amd64",
+    "win32-x64": "@foundry-rs/anvil-win32-amd64",
+};
+
+export class AnvilNotFoundError extends Error {
+    constructor(platform: string) {
+        const pkg = ANVIL_PLATFORM_PACKAGES[platform];
+        super(
+            pkg
+                ? `anvil not found: the optional dependency ${pkg} is not installed and no anvil is on PATH (run npm install without --omit=optional, or install foundry: https://getfoundry.sh), or set RPC_URL to a running node`
+                : `anvil not found: foundry publishes no npm package for ${platform} and no anvil is on PATH; install foundry (https://getfoundry.sh) or set RPC_URL to a running node`,
+        );
+        this.name = "AnvilNotFoundError";
+    }
+}
+
+/**
+ * The anvil to run: ANVIL_BINARY when set, then this platform's npm package, then `anvil` on
+ * PATH (a foundry installation serves too).
+ */
+export function anvilBinaryPath(
+    env: Record<string, string | undefined> = process.env,
+    platform = `${process.platform}-${process.arch}`,
+): string {
+    if (env.ANVIL_BINARY) {
+        if (!existsSync(env.ANVIL_BINARY)) {
+            throw new Error(`ANVIL_BINARY points to ${env.ANVIL_BINARY}, which does not exist`);
+        }
+        return env.ANVIL_BINARY;
+    }
+    const executable = platform.startsWith("win32") ? "anvil.exe" : "anvil";
+    const pkg = ANVIL_PLATFORM_PACKAGES[platform];
+    if (pkg) {
+        try {
+            const require = createRequire(import.meta.url);
+            const binary = join(dirname(require.resolve(`${pkg}/package.json`)), "bin", executable);
+            if (existsSync(binary)) return binary;
+        } catch {
+            // Not installed (another platform's lockfile, or --omit=optional): try PATH.
+        }
+    }
+    for (const dir of (env.PATH ?? "").split(delimiter)) {
+        if (!dir) continue;
+        const candidate = join(dir, executable);
+        if (existsSync(candidate)) return candidate;
+    }
+    throw new AnvilNotFoundError(platform);
 }
 
 /** Asks the OS for a free port by binding port 0, then releases it for anvil. */

@@ -5,7 +5,9 @@
 export {
     ANVIL_DEFAULT_CHAIN_ID,
     ANVIL_DEFAULT_PRIVATE_KEY,
+    ANVIL_PLATFORM_PACKAGES,
     type AnvilInstance,
+    AnvilNotFoundError,
     type AnvilOptions,
     anvilBinaryPath,
     findFreePort,

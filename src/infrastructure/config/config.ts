@@ -5,14 +5,35 @@ import { envSchema, type RawEnv } from "./env-schema";
 import { type StageFlags, stageFlags } from "./stage";
 
 export class ConfigError extends Error {
+    /** The first variable at fault; `variables` has them all. */
+    readonly variable: string;
     constructor(
-        readonly variable: string,
+        variable: string,
         detail: string,
+        readonly variables: string[] = [variable],
+        message = `Invalid environment variable ${variable}: ${detail}`,
     ) {
-        super(`Invalid environment variable ${variable}: ${detail}`);
+        super(message);
         this.name = "ConfigError";
+        this.variable = variable;
     }
 }
+
+/**
+ * What production must bring itself (development generates or starts it): one entry per need,
+ * alternatives in the same entry.
+ */
+export const productionRequiredVariables: readonly (readonly string[])[] = [
+    ["JWT_SECRET"],
+    ["JWT_SDK_SECRET"],
+    ["JWT_BUSINESS_SECRET"],
+    ["DATABASE_URL"],
+    ["RPC_URL"],
+    ["MASTER_KEY", "MASTER_KEY_SECRET"],
+    // A generated VAPID pair would orphan every browser subscription on the next instance.
+    ["VAPID_PUBLIC_KEY"],
+    ["VAPID_PRIVATE_KEY"],
+];
 
 export type DatabaseConfig =
     | { kind: "postgres"; url: string; poolSize: number }
@@ -124,13 +145,21 @@ const defaultCorsOrigins = [
     "https://localhost:3010",
 ];
 
-/** Parses and validates the environment; throws a ConfigError naming the first bad variable. */
+/** Parses and validates the environment; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     const raw = pickKnownVariables(env);
-    const firstError = Value.Errors(envSchema, raw).First();
-    if (firstError) {
-        const variable = firstError.path.replace(/^\//, "") || "environment";
-        throw new ConfigError(variable, firstError.message);
+    const invalid = new Map<string, string>();
+    for (const error of Value.Errors(envSchema, raw)) {
+        const variable = error.path.replace(/^\//, "") || "environment";
+        if (!invalid.has(variable)) invalid.set(variable, error.message);
+    }
+    if (invalid.size > 0) {
+        const [[first, detail]] = [...invalid] as [[string, string]];
+        const message =
+            invalid.size === 1
+                ? undefined
+                : `Invalid environment variables:\n${[...invalid].map(([name, why]) => `  ${name}: ${why}`).join("\n")}`;
+        throw new ConfigError(first, detail, [...invalid.keys()], message);
     }
     const flags = stageFlags(raw.STAGE);
     const dataDir = raw.DATA_DIR ?? "./.data";
@@ -150,27 +179,20 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         },
     };
     if (flags.isRunningInProd) {
-        // Generated secrets are a development convenience: production must bring its own.
-        for (const [name, value] of [
-            ["JWT_SECRET", jwt.walletSecret],
-            ["JWT_SDK_SECRET", jwt.sdkSecret],
-            ["JWT_BUSINESS_SECRET", jwt.businessSecret],
-        ] as const) {
-            if (!value) throw new ConfigError(name, "is required when STAGE is production");
-        }
-        if (!raw.DATABASE_URL) {
-            throw new ConfigError("DATABASE_URL", "is required when STAGE is production");
-        }
-        if (!raw.RPC_URL) throw new ConfigError("RPC_URL", "is required when STAGE is production");
-        if (!raw.MASTER_KEY && !raw.MASTER_KEY_SECRET) {
-            throw new ConfigError("MASTER_KEY", "is required when STAGE is production");
-        }
-        // A generated VAPID pair would orphan every browser subscription on the next instance.
-        if (!raw.VAPID_PUBLIC_KEY) {
-            throw new ConfigError("VAPID_PUBLIC_KEY", "is required when STAGE is production");
-        }
-        if (!raw.VAPID_PRIVATE_KEY) {
-            throw new ConfigError("VAPID_PRIVATE_KEY", "is required when STAGE is production");
+        // Generated secrets and a local chain are development conveniences: list every missing
+        // variable at once so one deployment attempt is enough to fix them all.
+        const rawValues = raw as Record<string, string | undefined>;
+        const missing = productionRequiredVariables.filter((names) =>
+            names.every((name) => !rawValues[name]),
+        );
+        if (missing.length > 0) {
+            const labels = missing.map((names) => names.join(" or "));
+            throw new ConfigError(
+                missing[0]?.[0] ?? "environment",
+                "is required when STAGE is production",
+                missing.map((names) => names[0] ?? ""),
+                `Missing environment variables for STAGE=${raw.STAGE}: ${labels.join(", ")}`,
+            );
         }
     }
     if (Boolean(raw.VAPID_PUBLIC_KEY) !== Boolean(raw.VAPID_PRIVATE_KEY)) {

@@ -20,18 +20,44 @@ export const envSchema = T.Object({
     LOG_LEVEL: T.Optional(
         T.Union(
             ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => T.Literal(l)),
+            { description: "Log level (debug when running locally, info otherwise)" },
         ),
     ),
-    DATA_DIR: T.Optional(T.String({ minLength: 1 })),
-    DATABASE_URL: T.Optional(T.String({ pattern: "^postgres(ql)?://" })),
+    LOG_FORMAT: T.Optional(
+        T.Union([T.Literal("json"), T.Literal("pretty")], {
+            description: "Log lines: pretty in a terminal when running locally, JSON otherwise",
+        }),
+    ),
+    DATA_DIR: T.Optional(
+        T.String({
+            minLength: 1,
+            description: "Local state: PGlite, anvil state, dev secrets (default ./.data)",
+        }),
+    ),
+    DATABASE_URL: T.Optional(
+        T.String({
+            pattern: "^postgres(ql)?://",
+            description: "PostgreSQL; embedded PGlite in DATA_DIR when unset",
+        }),
+    ),
     DATABASE_POOL_SIZE: T.Optional(integer("PostgreSQL pool size")),
-    PGLITE_DATA_DIR: T.Optional(T.String({ minLength: 1 })),
-    JWT_SECRET: T.Optional(T.String({ minLength: 32 })),
-    JWT_SDK_SECRET: T.Optional(T.String({ minLength: 32 })),
-    JWT_BUSINESS_SECRET: T.Optional(T.String({ minLength: 32 })),
-    JWT_SECRET_PREVIOUS: T.Optional(T.String({ minLength: 32 })),
-    JWT_SDK_SECRET_PREVIOUS: T.Optional(T.String({ minLength: 32 })),
-    JWT_BUSINESS_SECRET_PREVIOUS: T.Optional(T.String({ minLength: 32 })),
+    PGLITE_DATA_DIR: T.Optional(
+        T.String({ minLength: 1, description: "PGlite directory (default <DATA_DIR>/pglite)" }),
+    ),
+    JWT_SECRET: T.Optional(T.String({ minLength: 32, description: "Wallet session JWT secret" })),
+    JWT_SDK_SECRET: T.Optional(T.String({ minLength: 32, description: "SDK JWT secret" })),
+    JWT_BUSINESS_SECRET: T.Optional(
+        T.String({ minLength: 32, description: "Merchant dashboard JWT secret" }),
+    ),
+    JWT_SECRET_PREVIOUS: T.Optional(
+        T.String({ minLength: 32, description: "Rotated-out wallet secret, still verified" }),
+    ),
+    JWT_SDK_SECRET_PREVIOUS: T.Optional(
+        T.String({ minLength: 32, description: "Rotated-out SDK secret, still verified" }),
+    ),
+    JWT_BUSINESS_SECRET_PREVIOUS: T.Optional(
+        T.String({ minLength: 32, description: "Rotated-out merchant secret, still verified" }),
+    ),
     WALLET_SESSION_TTL_DAYS: T.Optional(integer("Wallet JWT lifetime in days")),
     LEGACY_WALLET_TOKENS: T.Optional(boolean("Accept seed-era wallet JWTs without exp/jti")),
     CORS_ORIGINS: T.Optional(T.String({ description: "Comma separated allowed origins" })),
@@ -61,19 +87,56 @@ export const envSchema = T.Object({
                 "Comma separated dashboard hosts (host or host:port; `host:*` any port) a SIWE message's domain and uri may name",
         }),
     ),
-    AUTHENTICATOR_STORE: T.Optional(T.Union([T.Literal("postgres"), T.Literal("mongo")])),
-    MONGODB_URL: T.Optional(T.String({ pattern: "^mongodb(\\+srv)?://" })),
+    AUTHENTICATOR_STORE: T.Optional(
+        T.Union([T.Literal("postgres"), T.Literal("mongo")], {
+            description: "Where WebAuthn authenticators live (default postgres)",
+        }),
+    ),
+    MONGODB_URL: T.Optional(
+        T.String({
+            pattern: "^mongodb(\\+srv)?://",
+            description: "The seed's MongoDB, when AUTHENTICATOR_STORE is mongo",
+        }),
+    ),
     TRUSTED_PROXY_HOPS: T.Optional(integer("Reverse proxies in front of the service")),
     RATE_LIMIT_AUTH: T.Optional(rateLimit("Login and registration requests per client IP")),
     RATE_LIMIT_CHALLENGE: T.Optional(rateLimit("WebAuthn challenges per client IP")),
     RATE_LIMIT_NONCE: T.Optional(rateLimit("SIWE nonces per client IP")),
     RATE_LIMIT_PAIRING: T.Optional(rateLimit("Pairing initiations per client IP")),
-    METRICS_TOKEN: T.Optional(T.String({ minLength: 16 })),
-    RPC_URL: T.Optional(T.String({ pattern: "^(https?|wss?)://" })),
-    DEPLOYMENT_FILE: T.Optional(T.String({ minLength: 1 })),
+    METRICS_TOKEN: T.Optional(
+        T.String({ minLength: 16, description: "Bearer token required by /metrics" }),
+    ),
+    RPC_URL: T.Optional(
+        T.String({
+            pattern: "^(https?|wss?)://",
+            description: "Chain RPC; a local anvil is started when unset",
+        }),
+    ),
+    ANVIL_BINARY: T.Optional(
+        T.String({
+            minLength: 1,
+            description: "anvil executable (default: the npm package of this platform, then PATH)",
+        }),
+    ),
+    DEPLOYMENT_FILE: T.Optional(
+        T.String({
+            minLength: 1,
+            description: "Contract addresses JSON (default <DATA_DIR>/deployment.json)",
+        }),
+    ),
     CHAIN_CONFIRMATIONS: T.Optional(integer("Blocks to wait on top of a receipt")),
-    MASTER_KEY: T.Optional(T.String({ pattern: "^0x[0-9a-fA-F]{64}$" })),
-    MASTER_KEY_SECRET: T.Optional(T.String({ pattern: '^\\s*\\{.*"masterPrivateKey"' })),
+    MASTER_KEY: T.Optional(
+        T.String({
+            pattern: "^0x[0-9a-fA-F]{64}$",
+            description: "Master key of the backend signers (hex)",
+        }),
+    ),
+    MASTER_KEY_SECRET: T.Optional(
+        T.String({
+            pattern: '^\\s*\\{.*"masterPrivateKey"',
+            description: 'The seed\'s form of MASTER_KEY: {"masterPrivateKey": "<hex>"}',
+        }),
+    ),
     PRODUCT_SETUP_CODE_SALT: T.Optional(
         T.String({ minLength: 1, description: "Salt of merchant setup codes (DNS-free proof)" }),
     ),
@@ -113,18 +176,32 @@ export const envSchema = T.Object({
     ),
     REWARD_INDEX_START_BLOCK: T.Optional(integer("First block the reward index reads")),
     REWARD_INDEX_BLOCK_RANGE: T.Optional(integer("Blocks per getLogs request of the reward index")),
-    COINGECKO_API_URL: T.Optional(T.String({ pattern: "^https?://" })),
-    COINGECKO_API_KEY: T.Optional(T.String({ minLength: 1 })),
-    COINGECKO_PLATFORM: T.Optional(T.String({ pattern: "^[a-z0-9-]+$" })),
+    COINGECKO_API_URL: T.Optional(
+        T.String({ pattern: "^https?://", description: "CoinGecko API (pricing off when unset)" }),
+    ),
+    COINGECKO_API_KEY: T.Optional(T.String({ minLength: 1, description: "CoinGecko API key" })),
+    COINGECKO_PLATFORM: T.Optional(
+        T.String({ pattern: "^[a-z0-9-]+$", description: "CoinGecko platform of our tokens" }),
+    ),
     COINGECKO_TIMEOUT_MS: T.Optional(integer("Timeout of one CoinGecko request")),
-    AIRTABLE_API_KEY: T.Optional(T.String({ minLength: 1 })),
-    AIRTABLE_API_URL: T.Optional(T.String({ pattern: "^https?://" })),
-    AIRTABLE_BASE_ID: T.Optional(T.String({ pattern: "^[A-Za-z0-9]+$" })),
-    AIRTABLE_DEMO_REQUEST_TABLE_ID: T.Optional(T.String({ pattern: "^[A-Za-z0-9]+$" })),
-    AIRTABLE_SIMULATION_TABLE_ID: T.Optional(T.String({ pattern: "^[A-Za-z0-9]+$" })),
-    SLACK_BOT_TOKEN: T.Optional(T.String({ minLength: 1 })),
-    SLACK_API_URL: T.Optional(T.String({ pattern: "^https?://" })),
-    SLACK_CHANNEL: T.Optional(T.String({ minLength: 1 })),
+    AIRTABLE_API_KEY: T.Optional(
+        T.String({ minLength: 1, description: "Airtable key (lead forwarding off when unset)" }),
+    ),
+    AIRTABLE_API_URL: T.Optional(T.String({ pattern: "^https?://", description: "Airtable API" })),
+    AIRTABLE_BASE_ID: T.Optional(
+        T.String({ pattern: "^[A-Za-z0-9]+$", description: "Airtable base of the leads" }),
+    ),
+    AIRTABLE_DEMO_REQUEST_TABLE_ID: T.Optional(
+        T.String({ pattern: "^[A-Za-z0-9]+$", description: "Airtable table of demo requests" }),
+    ),
+    AIRTABLE_SIMULATION_TABLE_ID: T.Optional(
+        T.String({ pattern: "^[A-Za-z0-9]+$", description: "Airtable table of simulations" }),
+    ),
+    SLACK_BOT_TOKEN: T.Optional(
+        T.String({ minLength: 1, description: "Slack bot token (lead messages off when unset)" }),
+    ),
+    SLACK_API_URL: T.Optional(T.String({ pattern: "^https?://", description: "Slack API" })),
+    SLACK_CHANNEL: T.Optional(T.String({ minLength: 1, description: "Slack channel of leads" })),
     INTERACTIONS_BATCH_SIZE: T.Optional(integer("Interactions per on-chain batch transaction")),
     LEGACY_RAW_ADDRESS_AUTH: T.Optional(
         boolean("listenForPurchase accepts a bare wallet address instead of an SDK JWT"),
