@@ -30,7 +30,7 @@ import {
     mintProduct,
     productInteractionAbi,
     productInteractionManagerAbi,
-    productNameToBytes32,
+    productNameBytes32,
     productRegistryAbi,
     purchaseOracleAbi,
     referralCampaignAbi,
@@ -82,12 +82,7 @@ export async function gasBenchmark(): Promise<Array<{ operation: string; gas: bi
             encodeFunctionData({
                 abi: productRegistryAbi,
                 functionName: "mint",
-                args: [
-                    1n,
-                    productNameToBytes32("Bench"),
-                    "bench-mint.example.com",
-                    merchant.address,
-                ],
+                args: [1n, productNameBytes32("Bench"), "bench-mint.example.com", merchant.address],
             }),
         );
         results.push({ operation: "product mint", gas: mint.gasUsed });

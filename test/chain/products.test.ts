@@ -5,7 +5,7 @@ import {
     PRODUCT_ROLES,
     productAdministratorRegistryAbi,
     productIdOfDomain,
-    productNameToBytes32,
+    productNameBytes32,
     productRegistryAbi,
     SIGNER_LABELS,
 } from "../../src/infrastructure/blockchain";
@@ -32,7 +32,7 @@ describe("ProductRegistry", () => {
             address: f.deployment.productRegistry,
             abi: productRegistryAbi,
             functionName: "mint",
-            args: [3n, productNameToBytes32("My shop"), domain, merchant.address],
+            args: [3n, productNameBytes32("My shop"), domain, merchant.address],
         });
         const id = productIdOfDomain(domain);
         const [minted] = parseEventLogs({
@@ -67,7 +67,7 @@ describe("ProductRegistry", () => {
                 address: f.deployment.productRegistry,
                 abi: productRegistryAbi,
                 functionName: "mint",
-                args: [1n, productNameToBytes32("Again"), "shop.example.com", stranger.address],
+                args: [1n, productNameBytes32("Again"), "shop.example.com", stranger.address],
             }),
         ).rejects.toThrow(/ProductAlreadyExists/);
     });
@@ -78,7 +78,7 @@ describe("ProductRegistry", () => {
                 address: f.deployment.productRegistry,
                 abi: productRegistryAbi,
                 functionName: "mint",
-                args: [1n, productNameToBytes32("Nope"), "nope.example.com", stranger.address],
+                args: [1n, productNameBytes32("Nope"), "nope.example.com", stranger.address],
             }),
         ).rejects.toThrow(/NotMinter/);
     });

@@ -1,6 +1,6 @@
 /** Public door of the business domain. */
 export { createBusinessDomain } from "./context";
-export { normaliseProductDomain, paddedProductId, productIdOf } from "./services/product-domain";
+export { normaliseProductDomain } from "./services/product-domain";
 export { PRODUCT_TYPES, type ProductType, productTypesMask } from "./services/product-metadata";
 
 import type { createBusinessDomain } from "./context";

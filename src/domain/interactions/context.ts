@@ -2,6 +2,7 @@ import type { Address, Hex } from "viem";
 import type { Infrastructure } from "../../infrastructure";
 import type { sessionMacros } from "../../infrastructure/http";
 import type { Job, JobScheduler } from "../../infrastructure/jobs";
+import { requireCanonicalProductId } from "../../utils/product-id";
 import { businessInteractionsWebhookRoutes } from "./api/business-interactions-webhook-routes";
 import { extInteractionsRoutes } from "./api/ext-interactions-routes";
 import { walletInteractionsRoutes } from "./api/wallet-interactions-routes";
@@ -18,7 +19,6 @@ import { InteractionExecutor } from "./services/interaction-executor";
 import { InteractionIntake } from "./services/interaction-intake";
 import { InteractionRetrier } from "./services/interaction-retrier";
 import { InteractionSimulator } from "./services/interaction-simulator";
-import { normalizeProductId } from "./services/product-id";
 import { PurchaseListener } from "./services/purchase-listener";
 import { PurchaseTracker } from "./services/purchase-tracker";
 import { RewardEstimator } from "./services/reward-estimator";
@@ -156,11 +156,11 @@ export function createInteractionsDomain(
                 filter?: AudienceFilter,
             ): Promise<Address[]> =>
                 audienceRepository.walletsInteractedWith(
-                    productIds.map(normalizeProductId),
+                    productIds.map(requireCanonicalProductId),
                     filter,
                 ),
             walletsAmong: (wallets: Address[], productIds: Hex[]): Promise<Address[]> =>
-                audienceRepository.walletsAmong(wallets, productIds.map(normalizeProductId)),
+                audienceRepository.walletsAmong(wallets, productIds.map(requireCanonicalProductId)),
         },
         /** For the oracle: purchases a wallet listens for that have no interaction yet. */
         purchasesAwaitingProof: () => purchaseTrackers.awaiting(db),
@@ -179,7 +179,7 @@ export function createInteractionsDomain(
                         token: tracker.token,
                         externalPurchaseId: tracker.externalPurchaseId,
                     });
-                    if ("productId" in lookup) ids.add(normalizeProductId(lookup.productId));
+                    if ("productId" in lookup) ids.add(requireCanonicalProductId(lookup.productId));
                 }
                 return [...ids];
             },

@@ -2,7 +2,6 @@
 export { createOracleDomain } from "./context";
 export { MerkleBuildPool } from "./services/merkle-build-pool";
 export { MerkleTree, verifyProof } from "./services/merkle-tree";
-export { normalizeProductId } from "./services/product-id";
 export type { PurchaseProofResult } from "./services/proof-service";
 export { purchaseIdOf } from "./services/purchase-id";
 export { type PurchaseStatus, purchaseLeafPreimage } from "./services/purchase-leaf";

@@ -3,6 +3,7 @@ import { type Address, createPublicClient, type Hex, http } from "viem";
 import type { Infrastructure } from "../../infrastructure";
 import { sessionMacros } from "../../infrastructure/http";
 import type { JobScheduler } from "../../infrastructure/jobs";
+import { requireCanonicalProductId } from "../../utils/product-id";
 import { balanceRoutes } from "./api/balance-routes";
 import { airtableRoutes, rateRoutes, socialRoutes } from "./api/common-routes";
 import { LeadRepository } from "./repositories/lead-repository";
@@ -14,7 +15,6 @@ import { AirtableClient, SlackClient } from "./services/lead-destinations";
 import { LeadForwarder } from "./services/lead-forwarder";
 import { LeadService } from "./services/lead-service";
 import { ChainedPricing, FixedRatePricing, type PricingProvider } from "./services/pricing";
-import { normalizeProductId } from "./services/product-id";
 import { RewardIndexer } from "./services/reward-indexer";
 import { TokenReader } from "./services/token-reader";
 
@@ -101,7 +101,7 @@ export function createWalletDomain(infra: Infrastructure, jobs: JobScheduler) {
         ): Promise<ReadonlyMap<Address, bigint>> =>
             totalsKeyedAsGiven(
                 wallets,
-                rewardReads.addedTotals(wallets, productIds.map(normalizeProductId)),
+                rewardReads.addedTotals(wallets, productIds.map(requireCanonicalProductId)),
             ),
     };
 

@@ -41,6 +41,7 @@ import {
     toBytes,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { productIdOfDomain, productNameBytes32 } from "../../utils/product-id";
 import {
     campaignBankFactoryAbi,
     campaignBankFactoryBytecode,
@@ -261,7 +262,7 @@ export async function mintProduct(params: {
             functionName: "mint",
             args: [
                 params.productTypes,
-                productNameToBytes32(params.name),
+                productNameBytes32(params.name),
                 params.domain,
                 params.owner,
             ],
@@ -314,20 +315,6 @@ export async function mintProduct(params: {
         args: [productId],
     });
     return { productId, interactionContract, banks };
-}
-
-/** id = uint256(keccak256(utf8 domain)), as ProductRegistry.mint computes it. */
-export function productIdOfDomain(domain: string): bigint {
-    return BigInt(keccak256Utf8(domain));
-}
-
-function keccak256Utf8(text: string): Hex {
-    return keccak256(toBytes(text));
-}
-
-/** Product names are bytes32 on-chain: UTF-8, right-padded, at most 32 bytes. */
-export function productNameToBytes32(name: string): Hex {
-    return stringToHex(name, { size: 32 });
 }
 
 export function writeDeployment(path: string, deployment: Deployment): void {

@@ -2,6 +2,8 @@
  * Public surface of the chain layer. Takes plain options (no dependency on the app's config).
  */
 
+// One rule for every layer; re-exported here for the fixtures that mint through the chain.
+export { productIdOfDomain, productNameBytes32 } from "../../utils/product-id";
 export {
     ANVIL_DEFAULT_CHAIN_ID,
     ANVIL_DEFAULT_PRIVATE_KEY,
@@ -39,8 +41,6 @@ export {
     type MintedProduct,
     mintProduct,
     PRODUCT_ROLES,
-    productIdOfDomain,
-    productNameToBytes32,
     readDeployment,
     type TokenKey,
     writeDeployment,

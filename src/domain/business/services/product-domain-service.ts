@@ -1,8 +1,9 @@
 import type { Address } from "viem";
 import { rethrowChainUnavailable } from "../../../infrastructure/chain";
+import { productIdOfDomain } from "../../../utils/product-id";
 import type { ProductRegistryRepository } from "../repositories/product-registry-repository";
 import type { DomainOwnershipService } from "./domain-ownership";
-import { normaliseProductDomain, productIdOf } from "./product-domain";
+import { normaliseProductDomain } from "./product-domain";
 
 export type DomainVerification = { isDomainValid: boolean; isAlreadyMinted: boolean };
 
@@ -24,7 +25,7 @@ export class ProductDomainService {
         if (!normalised) return { isDomainValid: false, isAlreadyMinted: false };
         const [isDomainValid, isAlreadyMinted] = await Promise.all([
             this.ownership.isOwnedBy(normalised, owner, setupCode),
-            this.registry.exists(productIdOf(normalised)).catch(rethrowChainUnavailable),
+            this.registry.exists(productIdOfDomain(normalised)).catch(rethrowChainUnavailable),
         ]);
         return { isDomainValid, isAlreadyMinted };
     }

@@ -1,6 +1,3 @@
-import { pad, toHex } from "viem";
-import { productIdOfDomain } from "../../../infrastructure/blockchain";
-
 const schemePattern = /^([a-z][a-z0-9+.-]*):\/\//i;
 const labelPattern = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -34,14 +31,4 @@ export function normaliseProductDomain(input: string): string | null {
     // An all-numeric last label is an IPv4 address, not a domain.
     if (!/[a-z]/.test(labels[labels.length - 1] as string)) return null;
     return host;
-}
-
-/** uint256 id of a (normalised) domain's product, as ProductRegistry.mint computes it. */
-export function productIdOf(domain: string): bigint {
-    return productIdOfDomain(domain);
-}
-
-/** The 32-byte, 0x-prefixed form of a product id that the API returns. */
-export function paddedProductId(productId: bigint) {
-    return pad(toHex(productId), { size: 32 });
 }

@@ -35,8 +35,3 @@ export function sanitiseProductName(name: string): string {
     }
     return result;
 }
-
-/** bytes32 of a sanitised name (UTF-8, right-padded). */
-export function productNameBytes32(name: string): Hex {
-    return stringToHex(name, { size: NAME_BYTES });
-}

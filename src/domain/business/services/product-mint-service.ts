@@ -11,15 +11,15 @@ import {
 import type { Chain, ProductRolesReader } from "../../../infrastructure/chain";
 import { rethrowChainUnavailable } from "../../../infrastructure/chain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
+import {
+    productIdOfDomain,
+    productNameBytes32,
+    requireCanonicalProductId,
+} from "../../../utils/product-id";
 import type { ProductRegistryRepository } from "../repositories/product-registry-repository";
 import type { DomainOwnershipService } from "./domain-ownership";
-import { normaliseProductDomain, paddedProductId, productIdOf } from "./product-domain";
-import {
-    type ProductType,
-    productNameBytes32,
-    productTypesMask,
-    sanitiseProductName,
-} from "./product-metadata";
+import { normaliseProductDomain } from "./product-domain";
+import { type ProductType, productTypesMask, sanitiseProductName } from "./product-metadata";
 import { type Stablecoin, tokenOf } from "./stablecoins";
 
 export type MintRequest = {
@@ -89,7 +89,7 @@ export class ProductMintService {
         name: string,
         request: MintRequest,
     ): Promise<MintResult> {
-        const productId = productIdOf(domain);
+        const productId = productIdOfDomain(domain);
         const txHash = await this.mintProduct(owner, domain, name, request, productId).catch(
             async (error: unknown) => {
                 // Lost a race with another instance, or minted between our check and send.
@@ -108,7 +108,7 @@ export class ProductMintService {
         ]);
         return {
             txHash,
-            productId: paddedProductId(productId),
+            productId: requireCanonicalProductId(productId),
             ...(interactionContract ? { interactionContract } : {}),
             ...(bankContract ? { bankContract } : {}),
         };
@@ -205,7 +205,7 @@ export class ProductMintService {
                 this.logger.warn(
                     {
                         err: outcome.reason,
-                        productId: paddedProductId(productId),
+                        productId: requireCanonicalProductId(productId),
                         step: steps[index]?.step,
                     },
                     "product mint: follow-up step failed",

@@ -3,8 +3,8 @@ import { PRODUCT_ROLES } from "../../../infrastructure/blockchain";
 import type { ProductRolesReader } from "../../../infrastructure/chain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { Database } from "../../../infrastructure/persistence";
+import { canonicalProductId } from "../../../utils/product-id";
 import type { BackendTrackersRepository } from "../repositories/backend-trackers-repository";
-import { normalizeProductId } from "./product-id";
 
 export type BackendTrackerStatus =
     | { setup: false }
@@ -68,9 +68,7 @@ export class BackendTrackerAdmin {
 }
 
 function toProductId(productId: Hex): Hex {
-    try {
-        return normalizeProductId(productId);
-    } catch {
-        throw new ApiError(400, "invalid_product_id", "Invalid product id");
-    }
+    const canonical = canonicalProductId(productId);
+    if (!canonical) throw new ApiError(400, "invalid_product_id", "Invalid product id");
+    return canonical;
 }

@@ -3,10 +3,10 @@ import { newInteractionId } from "../../../infrastructure/blockchain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { Database } from "../../../infrastructure/persistence";
 import { verifyBodyHmac } from "../../../utils/body-hmac";
+import { canonicalProductId } from "../../../utils/product-id";
 import type { BackendTrackersRepository } from "../repositories/backend-trackers-repository";
 import type { InteractionChainReader } from "../repositories/interaction-chain-reader";
 import type { PendingInteractionsRepository } from "../repositories/pending-interactions-repository";
-import { normalizeProductId } from "./product-id";
 import { type EncodedInteraction, encodeRawInteraction } from "./raw-interaction";
 
 export type SdkInteraction = {
@@ -89,11 +89,9 @@ export class InteractionIntake {
 }
 
 function toProductId(productId: Hex): Hex {
-    try {
-        return normalizeProductId(productId);
-    } catch {
-        throw new ApiError(400, "invalid_product_id", "Invalid product id");
-    }
+    const canonical = canonicalProductId(productId);
+    if (!canonical) throw new ApiError(400, "invalid_product_id", "Invalid product id");
+    return canonical;
 }
 
 function toRow(wallet: Address, productId: Hex, interaction: EncodedInteraction) {

@@ -2,11 +2,11 @@ import { type Hex, toHex } from "viem";
 import { encodePurchaseCompleted, newInteractionId } from "../../../infrastructure/blockchain";
 import type { Logger } from "../../../infrastructure/logger";
 import type { Database } from "../../../infrastructure/persistence";
+import { requireCanonicalProductId } from "../../../utils/product-id";
 import type { OraclePort } from "../ports";
 import type { PendingInteractionsRepository } from "../repositories/pending-interactions-repository";
 import type { PurchaseTrackersRepository } from "../repositories/purchase-trackers-repository";
 import { PRODUCT_TYPE_DENOMINATOR } from "./interaction-types";
-import { normalizeProductId } from "./product-id";
 
 /**
  * A confirmed purchase whose Merkle root is on-chain becomes a pending purchase.completed
@@ -48,7 +48,7 @@ export class PurchaseTracker {
                     {
                         interactionId,
                         wallet: tracker.wallet,
-                        productId: normalizeProductId(lookup.productId),
+                        productId: requireCanonicalProductId(lookup.productId),
                         typeDenominator: PRODUCT_TYPE_DENOMINATOR.purchase,
                         interactionData: encodePurchaseCompleted(purchaseId, lookup.proof as Hex[]),
                     },

@@ -4,9 +4,9 @@ import {
     productInteractionAbi,
     referralCampaignAbi,
 } from "../../../infrastructure/blockchain";
+import { canonicalProductId } from "../../../utils/product-id";
 import type { InteractionChainReader } from "../repositories/interaction-chain-reader";
 import { interactionKeyOf } from "./interaction-types";
-import { normalizeProductId } from "./product-id";
 import type { FiatRates } from "./reward-prices";
 
 export type TokenAmount = {
@@ -48,12 +48,8 @@ export class RewardEstimator {
     ) {}
 
     async estimate(productIdInput: Hex, interactionKey?: string): Promise<RewardEstimate | null> {
-        let productId: Hex;
-        try {
-            productId = normalizeProductId(productIdInput);
-        } catch {
-            return null;
-        }
+        const productId = canonicalProductId(productIdInput);
+        if (!productId) return null;
         const contract = await this.deps.chain.interactionContractOf(productId);
         if (!contract) return null;
         const client = this.deps.clients.publicClient;

@@ -2,12 +2,12 @@ import type { Address, Hex } from "viem";
 import { PRODUCT_ROLES } from "../../../infrastructure/blockchain";
 import type { ProductRolesReader } from "../../../infrastructure/chain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
+import { canonicalProductId } from "../../../utils/product-id";
 import type {
     OraclePlatform,
     OracleRepository,
     OracleStats,
 } from "../repositories/oracle-repository";
-import { normalizeProductId } from "./product-id";
 
 export type OracleStatus =
     | { setup: false }
@@ -80,7 +80,7 @@ export class OracleSetupService {
 }
 
 function canonical(productId: Hex): Hex {
-    const normalized = normalizeProductId(productId);
+    const normalized = canonicalProductId(productId);
     if (!normalized) throw new ApiError(400, "invalid_product_id", "Invalid product id");
     return normalized;
 }

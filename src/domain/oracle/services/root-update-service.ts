@@ -8,10 +8,10 @@ import {
 } from "../../../infrastructure/blockchain";
 import type { Logger } from "../../../infrastructure/logger";
 import type { Database } from "../../../infrastructure/persistence";
+import { canonicalProductId } from "../../../utils/product-id";
 import type { OracleRepository } from "../repositories/oracle-repository";
 import type { PurchaseRepository } from "../repositories/purchase-repository";
 import type { MerkleTree } from "./merkle-tree";
-import { normalizeProductId } from "./product-id";
 import { type MerkleTreeCache, rootMatches } from "./tree-cache";
 
 /** Port: products for which a purchase tracker waits for a proof (owned by interactions). */
@@ -56,12 +56,12 @@ export class RootUpdateService {
     /** Whether a tracker waits for this product (webhooks use it to wake the job early). */
     async isAwaitedProduct(productId: Hex): Promise<boolean> {
         const awaited = await this.trackers.productIdsAwaitingProof();
-        return awaited.some((id) => normalizeProductId(id) === productId);
+        return awaited.some((id) => canonicalProductId(id) === productId);
     }
 
     async run(): Promise<void> {
         const awaiting = (await this.trackers.productIdsAwaitingProof())
-            .map((id) => normalizeProductId(id))
+            .map((id) => canonicalProductId(id))
             .filter((id): id is Hex => id !== null);
         const ids = await this.deps.oracles.idsNeedingUpdate({
             awaitingProductIds: awaiting,

@@ -4,6 +4,7 @@ import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { Logger } from "../../../infrastructure/logger";
 import { type Database, isDatabaseUnavailable } from "../../../infrastructure/persistence";
 import { verifyBodyHmac } from "../../../utils/body-hmac";
+import { canonicalProductId } from "../../../utils/product-id";
 import type { InboxEntry, InboxRepository } from "../repositories/inbox-repository";
 import type { OracleRepository, OracleRow } from "../repositories/oracle-repository";
 import type { PurchaseRepository } from "../repositories/purchase-repository";
@@ -14,7 +15,6 @@ import {
     parseShopifyDelivery,
     parseWooCommerceDelivery,
 } from "./order-payloads";
-import { normalizeProductId } from "./product-id";
 import { purchaseIdOf } from "./purchase-id";
 import { signingKeyBytes, verifyStandardWebhook } from "./webhook-signature";
 
@@ -64,7 +64,7 @@ export class WebhookIngestService {
     ) {}
 
     async ingest(delivery: Delivery): Promise<IngestResult> {
-        const productId = normalizeProductId(delivery.productId);
+        const productId = canonicalProductId(delivery.productId);
         const oracle = productId ? await this.deps.oracles.findByProductId(productId) : undefined;
         if (!productId || !oracle?.enabled) {
             throw new ApiError(404, "oracle_not_found", "Product oracle not found");

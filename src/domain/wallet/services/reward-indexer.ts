@@ -5,13 +5,13 @@ import {
     campaignBankFactoryAbi,
 } from "../../../infrastructure/blockchain";
 import type { Logger } from "../../../infrastructure/logger";
+import { requireCanonicalProductId } from "../../../utils/product-id";
 import type {
     IndexCursor,
     IndexedRange,
     RewardIndexRepository,
 } from "../repositories/reward-index-repository";
 import { lowerAddress } from "../repositories/reward-index-repository";
-import { normalizeProductId } from "./product-id";
 
 const indexedEvents = [
     getAbiItem({ abi: campaignBankFactoryAbi, name: "CampaignBankCreated" }),
@@ -97,7 +97,7 @@ export class RewardIndexer {
                     indexed.banks.push({
                         bank,
                         token,
-                        productId: normalizeProductId(log.args.productId),
+                        productId: requireCanonicalProductId(log.args.productId),
                         ...position,
                     });
                     continue;

@@ -1,7 +1,0 @@
-import { type Hex, pad } from "viem";
-
-/** The canonical product id: 32 bytes, lower-case, 0x-prefixed (as the other domains store it). */
-export function normalizeProductId(productId: Hex | bigint): Hex {
-    if (typeof productId === "bigint") return pad(`0x${productId.toString(16)}`, { size: 32 });
-    return pad(productId.toLowerCase() as Hex, { size: 32 });
-}
