@@ -1,6 +1,6 @@
 /**
  * Redis (shared by the instances for pairing pub/sub and rate limits) becomes unreachable and
- * comes back: readiness names it, a pairing socket is told clearly (close 1011) instead of
+ * comes back: readiness names it, a pairing socket is told clearly (close 1013, try again later) instead of
  * hanging, and pairing works again once Redis is back, without a restart.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -54,7 +54,7 @@ test("pairing and readiness report Redis down clearly, and recover when it is ba
     expect(await readJson(await server.request("/health"))).toMatchObject({ failed: ["redis"] });
     const during = await initiatePairing();
     expect(during.message).toBeUndefined();
-    expect(during.closeCode).toBe(1011);
+    expect(during.closeCode).toBe(1013);
     expect(during.reason).toBe("Service temporarily unavailable");
 
     proxy.restore();

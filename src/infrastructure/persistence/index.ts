@@ -6,4 +6,4 @@ export {
     openDatabase,
     type Transaction,
 } from "./database";
-export { isDatabaseUnavailable } from "./unavailable";
+export { isDatabaseUnavailable, isUnstorableText } from "./unavailable";

@@ -1,6 +1,9 @@
 /**
  * Recognises errors that mean "the database cannot be reached right now", as opposed to a bad
- * query: callers answer those with 503 so clients (and shops' webhook senders) retry.
+ * query: callers answer those with 503 + Retry-After so clients (and shops' webhook senders)
+ * retry. Drivers disagree on where the SQLSTATE lives: postgres.js and PGlite put it in `code`,
+ * Bun's SQL client puts its own `ERR_POSTGRES_*` name in `code` and the SQLSTATE in `errno`.
+ * Both are read, on the error and its causes (Drizzle wraps the driver's error).
  */
 const connectionErrorCodes = new Set([
     "ECONNREFUSED",
@@ -8,30 +11,57 @@ const connectionErrorCodes = new Set([
     "ETIMEDOUT",
     "EPIPE",
     "ENOTFOUND",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
     "CONNECT_TIMEOUT",
     "CONNECTION_CLOSED",
     "CONNECTION_ENDED",
     "CONNECTION_DESTROYED",
-    // PostgreSQL: admin shutdown, crash shutdown, cannot connect now, too many connections.
-    "57P01",
-    "57P02",
-    "57P03",
-    "53300",
+    "ERR_POSTGRES_IDLE_TIMEOUT",
+    // "database is not accepting connections" (datallowconn off, or shutting down).
+    "55000",
 ]);
 
-export function isDatabaseUnavailable(error: unknown): boolean {
+/** SQLSTATE classes and codes of a connection-class failure (see PostgreSQL appendix A). */
+function isConnectionSqlState(code: string): boolean {
+    return (
+        // 08: connection exception; 53: insufficient resources (too many connections, out of
+        // memory or disk); 57P0x: admin/crash shutdown, cannot connect now, database dropped.
+        /^(08|53)[0-9A-Z]{3}$/.test(code) || /^57P0[1-5]$/.test(code)
+    );
+}
+
+/** SQLSTATE of a value the database cannot store in text (a NUL character): the client's fault. */
+const untranslatableCharacter = new Set(["22021", "22P05"]);
+
+function codesOf(error: unknown): string[] {
+    const codes: string[] = [];
+    for (const key of ["code", "errno"] as const) {
+        const value = (error as Record<string, unknown>)[key];
+        if (typeof value === "string") codes.push(value);
+    }
+    return codes;
+}
+
+function* chainOf(error: unknown): Generator<unknown> {
     let current: unknown = error;
-    for (let depth = 0; current && depth < 5; depth++) {
-        const code = (current as { code?: unknown }).code;
-        if (
-            typeof code === "string" &&
-            (connectionErrorCodes.has(code) ||
-                code.startsWith("08") ||
+    for (let depth = 0; current && typeof current === "object" && depth < 5; depth++) {
+        yield current;
+        current = (current as { cause?: unknown }).cause;
+    }
+}
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+    for (const current of chainOf(error)) {
+        for (const code of codesOf(current)) {
+            if (
+                connectionErrorCodes.has(code) ||
+                isConnectionSqlState(code) ||
                 // Bun's client: ERR_POSTGRES_CONNECTION_CLOSED, _REFUSED, _TIMEOUT, ...
-                code.startsWith("ERR_POSTGRES_CONNECTION") ||
-                code === "ERR_POSTGRES_IDLE_TIMEOUT")
-        ) {
-            return true;
+                code.startsWith("ERR_POSTGRES_CONNECTION")
+            ) {
+                return true;
+            }
         }
         const message = (current as { message?: unknown }).message;
         if (
@@ -40,7 +70,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
         ) {
             return true;
         }
-        current = (current as { cause?: unknown }).cause;
+    }
+    return false;
+}
+
+/** The database refused a string it cannot store (a NUL character): a 422 for the client. */
+export function isUnstorableText(error: unknown): boolean {
+    for (const current of chainOf(error)) {
+        if (codesOf(current).some((code) => untranslatableCharacter.has(code))) return true;
     }
     return false;
 }

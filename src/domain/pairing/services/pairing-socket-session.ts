@@ -169,8 +169,8 @@ export class PairingSocketSession implements PairingSocket {
             this.close(error.code, error.reason);
         } else if (error instanceof PubSubUnavailableError || isDatabaseUnavailable(error)) {
             this.host.logger.warn({ err: error }, "pairing socket closed: dependency down");
-            // 1011: the client retries a few times, then gives up.
-            this.close(1011, "Service temporarily unavailable");
+            // 1013 "try again later": an outage, not a fault of ours or of the client (1011).
+            this.close(1013, "Service temporarily unavailable");
         } else {
             this.host.logger.error({ err: error }, "pairing socket failed");
             this.close(1011, "Internal error");
