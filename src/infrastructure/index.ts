@@ -6,7 +6,12 @@ import { type DatabaseHandle, openDatabase } from "./persistence";
 import { createPubSub, type PubSub } from "./pubsub";
 import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from "./rate-limit";
 import { type DevSecrets, loadOrCreateDevSecrets } from "./secrets";
-import { TokenService, WalletSessionRepository } from "./sessions";
+import {
+    BusinessSessionRepository,
+    SessionStateCache,
+    TokenService,
+    WalletSessionRepository,
+} from "./sessions";
 
 /** Everything the domains and routes are built on; made once per process (or per test app). */
 export type Infrastructure = {
@@ -83,8 +88,20 @@ export async function createInfrastructure(
             acceptLegacyWalletTokens: config.jwt.acceptLegacyWalletTokens,
             previousSecrets: config.jwt.previousSecrets,
         },
-        new WalletSessionRepository(database.db),
+        {
+            wallet: new WalletSessionRepository(database.db),
+            business: new BusinessSessionRepository(database.db),
+            states: new SessionStateCache(pubsub, logger),
+        },
     );
+    try {
+        await tokens.start();
+    } catch (error) {
+        await pubsub.close().catch(() => {});
+        await chain.close().catch(() => {});
+        await database.close().catch(() => {});
+        throw error;
+    }
     const rateLimitStore = config.redisUrl
         ? new RedisRateLimitStore(config.redisUrl, logger)
         : new MemoryRateLimitStore();
@@ -104,6 +121,7 @@ export async function createInfrastructure(
         rateLimiter,
         close: async () => {
             await rateLimiter.close();
+            await tokens.close();
             await pubsub.close();
             await chain.close();
             await database.close();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Elysia } from "elysia";
 import { SignJWT } from "jose";
 import { sessionMacros } from "../../src/infrastructure/http";
+import { businessSessionsTable } from "../../src/infrastructure/sessions";
 import { readJson, startTestApp, type TestApp } from "../support/test-app";
 
 let server: TestApp;
@@ -30,6 +31,15 @@ beforeAll(async () => {
     });
 });
 afterAll(() => server.stop());
+
+/** A business session row as `signBusiness` records it, for tokens signed by hand. */
+async function recordBusinessSession(app: TestApp, jti: string) {
+    await app.infra.database.db.insert(businessSessionsTable).values({
+        jti,
+        wallet,
+        expiresAt: new Date(Date.now() + 600_000),
+    });
+}
 
 const get = (path: string, headers: Record<string, string> = {}) =>
     server.request(path, { headers });
@@ -185,12 +195,29 @@ describe("issued tokens", () => {
         expect((await get("/test/business", { "x-business-auth": business.token })).status).toBe(
             200,
         );
+        // iat in milliseconds, as the seed wrote it, on a session we recorded.
+        const jti = crypto.randomUUID();
+        await recordBusinessSession(server, jti);
         const seedStyle = await new SignJWT({ wallet, iss: "frak.id" })
             .setProtectedHeader({ alg: "HS256" })
             .setIssuedAt(Date.now())
+            .setJti(jti)
             .setExpirationTime(Math.floor(Date.now() / 1000) + 600)
             .sign(new TextEncoder().encode(server.infra.secrets.jwtBusiness));
         expect((await get("/test/business", { "x-business-auth": seedStyle })).status).toBe(200);
+    });
+
+    test("a validly signed business JWT without a recorded jti is refused (it could not be revoked)", async () => {
+        const exp = Math.floor(Date.now() / 1000) + 600;
+        const secret = server.infra.secrets.jwtBusiness;
+        const withoutJti = await signWith(secret, { wallet, iss: "frak.id" }, exp);
+        expect((await get("/test/business", { "x-business-auth": withoutJti })).status).toBe(401);
+        const unrecorded = await signWith(
+            secret,
+            { wallet, iss: "frak.id", jti: crypto.randomUUID() },
+            exp,
+        );
+        expect((await get("/test/business", { "x-business-auth": unrecorded })).status).toBe(401);
     });
 
     test("the optional business session resolves to null instead of rejecting", async () => {
@@ -222,11 +249,13 @@ describe("secret rotation", () => {
             const exp = Math.floor(Date.now() / 1000) + 60;
             const call = (token: string) =>
                 rotated.request("/test/business", { headers: { "x-business-auth": token } });
-            const old = await signWith(previous, { wallet, iss: "frak.id" }, exp);
+            const jti = crypto.randomUUID();
+            await recordBusinessSession(rotated, jti);
+            const old = await signWith(previous, { wallet, iss: "frak.id", jti }, exp);
             expect((await call(old)).status).toBe(200);
             const fresh = await rotated.infra.tokens.signBusiness(wallet);
             expect((await call(fresh.token)).status).toBe(200);
-            const foreign = await signWith("f".repeat(40), { wallet, iss: "frak.id" }, exp);
+            const foreign = await signWith("f".repeat(40), { wallet, iss: "frak.id", jti }, exp);
             expect((await call(foreign)).status).toBe(401);
         } finally {
             await rotated.stop();

@@ -25,7 +25,11 @@ type Context = {
     otherMerchant: Address;
     wallet: Address;
     otherWallet: Address;
+    /** Deleted by the rightful caller of the delete route. */
     pairingOfWallet: string;
+    /** Another pairing of the wallet (kept) and its desktop's session. */
+    desktopPairing: string;
+    desktopToken: string;
 };
 type Call = { path: string; body?: unknown };
 type Entry = {
@@ -36,6 +40,11 @@ type Entry = {
     anonymous: 401 | { status: number; check?: (body: unknown) => void };
     /** The same request as another wallet or merchant; or why there is no such case. */
     otherPrincipal: { status: number; check?: (body: unknown) => void } | { notApplicable: string };
+    /**
+     * Wallet routes: what the wallet's paired desktop (`distant-webauthn` session) gets: the
+     * phone-only routes refuse it with 403, the others serve it.
+     */
+    desktop?: "served" | 403;
 };
 
 const bank = "0x000000000000000000000000000000000000dEaD";
@@ -170,6 +179,8 @@ const matrix: Record<string, Entry> = {
         call: () => ({ path: "/wallet/auth/sdk/generate" }),
         anonymous: 401,
         otherPrincipal: { notApplicable: onlyOwnData },
+        // Served: the token names the desktop session as its parent and ends with the pairing.
+        desktop: "served",
     },
     "GET /wallet/auth/sdk/isValid": {
         session: "walletSdkAuth",
@@ -182,48 +193,69 @@ const matrix: Record<string, Entry> = {
         call: () => ({ path: "/wallet/notifications/tokens", body: subscription }),
         anonymous: 401,
         otherPrincipal: { notApplicable: onlyOwnData },
+        desktop: 403,
     },
     "DELETE /wallet/notifications/tokens": {
         session: "walletAuth",
         call: () => ({ path: "/wallet/notifications/tokens" }),
         anonymous: 401,
         otherPrincipal: { notApplicable: onlyOwnData },
+        desktop: 403,
     },
     "GET /wallet/notifications/tokens/hasAny": {
         session: "walletAuth",
         call: () => ({ path: "/wallet/notifications/tokens/hasAny" }),
         anonymous: 401,
         otherPrincipal: { notApplicable: onlyOwnData },
+        desktop: "served",
+    },
+    "GET /wallet/pairings/find/{id}": {
+        session: "walletAuth",
+        call: (ctx) => ({ path: `/wallet/pairings/find/${ctx.desktopPairing}` }),
+        anonymous: {
+            status: 200,
+            check: (body) => expect(body).not.toHaveProperty("pairingCode"),
+        },
+        otherPrincipal: {
+            status: 200,
+            check: (body) => expect(body).not.toHaveProperty("pairingCode"),
+        },
+        desktop: "served",
     },
     "GET /wallet/pairings/list": {
         session: "walletAuth",
         call: () => ({ path: "/wallet/pairings/list" }),
         anonymous: 401,
         otherPrincipal: { status: 200, check: (body) => expect(body).toEqual([]) },
+        desktop: 403,
     },
     "POST /wallet/pairings/{id}/delete": {
         session: "walletAuth",
         call: (ctx) => ({ path: `/wallet/pairings/${ctx.pairingOfWallet}/delete` }),
         anonymous: 401,
         otherPrincipal: { status: 403 },
+        desktop: 403,
     },
     "GET /wallet/balance": {
         session: "walletAuth",
         call: () => ({ path: "/wallet/balance" }),
         anonymous: 401,
         otherPrincipal: { notApplicable: onlyOwnData },
+        desktop: "served",
     },
     "GET /wallet/balance/claimable": {
         session: "walletAuth",
         call: () => ({ path: "/wallet/balance/claimable" }),
         anonymous: 401,
         otherPrincipal: { notApplicable: onlyOwnData },
+        desktop: "served",
     },
     "GET /wallet/balance/pending": {
         session: "walletAuth",
         call: () => ({ path: "/wallet/balance/pending" }),
         anonymous: 401,
         otherPrincipal: { notApplicable: onlyOwnData },
+        desktop: "served",
     },
     "POST /wallet/interactions/push": {
         session: "walletSdkAuth",
@@ -313,13 +345,19 @@ beforeAll(async () => {
         otherMerchant,
         wallet,
         otherWallet,
-        pairingOfWallet: await pairingResolvedBy(tokens.wallet),
+        pairingOfWallet: (await pairingResolvedBy(tokens.wallet)).pairingId,
+        ...(await pairingResolvedBy(tokens.wallet).then(({ pairingId, desktopToken }) => ({
+            desktopPairing: pairingId,
+            desktopToken,
+        }))),
     };
 });
 afterAll(() => server.stop());
 
 /** A pairing initiated by a desktop and joined by the phone of `walletToken`. */
-async function pairingResolvedBy(walletToken: string): Promise<string> {
+async function pairingResolvedBy(
+    walletToken: string,
+): Promise<{ pairingId: string; desktopToken: string }> {
     const base = server.url.replace("http", "ws");
     const origin = new WebSocket(`${base}/wallet/pairings/ws?action=initiate`);
     const initiated = await new Promise<{ pairingId: string; pairingCode: string }>((resolve) => {
@@ -328,14 +366,15 @@ async function pairingResolvedBy(walletToken: string): Promise<string> {
     const target = new WebSocket(
         `${base}/wallet/pairings/ws?action=join&id=${initiated.pairingId}&pairingCode=${initiated.pairingCode}&wallet=${walletToken}`,
     );
-    await new Promise((resolve) => {
+    const desktopToken = await new Promise<string>((resolve) => {
         origin.onmessage = (event) => {
-            if (JSON.parse(String(event.data)).type === "authenticated") resolve(undefined);
+            const message = JSON.parse(String(event.data));
+            if (message.type === "authenticated") resolve(message.payload.token);
         };
     });
     origin.close();
     target.close();
-    return initiated.pairingId;
+    return { pairingId: initiated.pairingId, desktopToken };
 }
 
 function tokensFor(kind: Kind, principal: "self" | "other"): string {
@@ -374,6 +413,11 @@ describe("auth matrix", () => {
         );
         expect(routes.filter((route) => !(route in matrix))).toEqual([]);
         expect(Object.keys(matrix).filter((route) => !routes.includes(route))).toEqual([]);
+        // Every wallet route says whether a paired desktop may call it.
+        const undecided = Object.entries(matrix).filter(
+            ([, entry]) => entry.session === "walletAuth" && entry.desktop === undefined,
+        );
+        expect(undecided.map(([route]) => route)).toEqual([]);
     });
 
     test("each route: no token, another kind, expired, revoked, the rightful caller, another principal", async () => {
@@ -430,6 +474,42 @@ describe("auth matrix", () => {
                     });
                     await server.infra.tokens.revokeWallet(token);
                     await expectAnonymousAnswer(entry, await call(operation, entry, token));
+                });
+            }
+            if (entry.session === "walletSdkAuth") {
+                await step("its wallet session revoked", async () => {
+                    const parent = await server.infra.tokens.signWallet({
+                        type: "webauthn",
+                        address: ctx.wallet,
+                        authenticatorId: "revoked",
+                        publicKey: { x: `0x${"01".repeat(32)}`, y: `0x${"02".repeat(32)}` },
+                    });
+                    const sdk = await server.infra.tokens.signSdk(ctx.wallet, { parent });
+                    await server.infra.tokens.revokeWallet(parent.token);
+                    await expectAnonymousAnswer(entry, await call(operation, entry, sdk.token));
+                });
+            }
+            if (entry.session === "businessAuth") {
+                await step("revoked", async () => {
+                    const { token } = await server.infra.tokens.signBusiness(ctx.merchant);
+                    await server.infra.tokens.revokeBusiness(token);
+                    await expectAnonymousAnswer(entry, await call(operation, entry, token));
+                });
+            }
+            if (entry.desktop !== undefined) {
+                const expected = entry.desktop;
+                await step("the paired desktop", async () => {
+                    const response = await call(operation, entry, ctx.desktopToken);
+                    if (expected === 403) {
+                        expect(response.status).toBe(403);
+                        expect(await readJson(response)).toMatchObject({
+                            error: "paired_device_forbidden",
+                        });
+                    } else {
+                        expect(response.status).not.toBe(401);
+                        expect(response.status).not.toBe(403);
+                        expect(response.status).toBeLessThan(500);
+                    }
                 });
             }
             if ("status" in entry.otherPrincipal) {

@@ -6,6 +6,7 @@ import { sessionMacros } from "../../infrastructure/http";
 import type { JobScheduler } from "../../infrastructure/jobs";
 import {
     businessLoginRoutes,
+    businessSessionRoutes,
     challengeRoutes,
     loginRoutes,
     registerRoutes,
@@ -18,6 +19,7 @@ import { PostgresAuthenticatorRepository } from "./repositories/postgres-authent
 import { SiweNonceRepository } from "./repositories/siwe-nonce-repository";
 import { WebAuthnChallengeRepository } from "./repositories/webauthn-challenge-repository";
 import { BusinessLoginService } from "./services/business-login-service";
+import { BusinessSessionService } from "./services/business-session-service";
 import { ChallengeService } from "./services/challenge-service";
 import { DashboardHosts } from "./services/dashboard-hosts";
 import { EcdsaLoginService } from "./services/ecdsa-login-service";
@@ -70,6 +72,7 @@ export function createAuthDomain(infra: Infrastructure, jobs: JobScheduler) {
         issuer,
         tokens,
         passkeyWalletAddress,
+        (proof, wallet) => passkeyLogins.provesWallet(proof, wallet),
     );
     const ecdsaLogins = new EcdsaLoginService(publicClient, challenges, issuer, (owner) =>
         ecdsaWalletAddress({ walletFactory, owner }),
@@ -100,8 +103,10 @@ export function createAuthDomain(infra: Infrastructure, jobs: JobScheduler) {
             .use(registerRoutes(registrations))
             .use(sdkRoutes(sessionMacros(tokens), sessions, passkeyLogins))
             .use(sessionRoutes(sessions)),
-        /** Mounted first under `/business`: `/business/auth/nonce` and `/business/auth/login`. */
-        businessRoutes: businessLoginRoutes(businessLogins),
+        /** Mounted first under `/business`: `/business/auth/{nonce,login,logout}`. */
+        businessRoutes: new Elysia({ name: "auth-business-routes", seed: tokens.instanceId })
+            .use(businessLoginRoutes(businessLogins))
+            .use(businessSessionRoutes(new BusinessSessionService(tokens))),
         /** The passkeys of a wallet (for other domains, e.g. pairing and signature options). */
         authenticatorsOfWallet: (wallet: Address) => authenticators.findByWallet(wallet),
         /** Closes the MongoDB client when that store is used. */

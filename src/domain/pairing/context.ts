@@ -32,8 +32,8 @@ export function createPairingDomain(
         notifier,
         logger: infra.logger,
     });
-    const management = new PairingManagementService(pairings, relay, infra.logger);
-    const cleanup = new PairingCleanup(pairings, requests, relay, infra.logger);
+    const management = new PairingManagementService(pairings, relay, infra.tokens, infra.logger);
+    const cleanup = new PairingCleanup(pairings, requests, relay, infra.tokens, infra.logger);
     const cleanupJob = jobs.register({
         name: "cleanupPairings",
         schedule: cleanupSchedule,

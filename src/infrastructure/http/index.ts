@@ -4,4 +4,4 @@ export { errorHandler } from "./error-handler";
 export { openapiDocs } from "./openapi";
 export { requestIdOf } from "./request-context";
 export { requestLogger } from "./request-logger";
-export { sessionMacros } from "./session-macros";
+export { isOwnDeviceSession, sessionMacros } from "./session-macros";

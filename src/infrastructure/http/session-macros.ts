@@ -1,11 +1,17 @@
 import { Elysia } from "elysia";
 import { errorBody } from "../errors/api-error";
-import type { BusinessSession, TokenService } from "../sessions";
+import type { BusinessSession, TokenService, WalletSession } from "../sessions";
+
+/** A session opened on the wallet's own authenticator, not delegated through a pairing. */
+export const isOwnDeviceSession = (session: WalletSession): boolean =>
+    session.type !== "distant-webauthn";
 
 /**
  * Authentication as route options, written once: `withWalletAuthent`, `withWalletSdkAuthent`
- * and `withBusinessAuthent` reject with 401 JSON; `withBusinessSession` resolves the business
- * session or null and lets the handler decide (the seed's `businessSessionContext`).
+ * and `withBusinessAuthent` reject with 401 JSON; `withOwnDeviceWalletAuthent` also refuses a
+ * paired desktop's `distant-webauthn` session with 403 (what only the phone may do);
+ * `withWalletSession` and `withBusinessSession` resolve the session or null and let the handler
+ * decide (the seed's `businessSessionContext`).
  */
 export function sessionMacros(tokens: TokenService) {
     return new Elysia({ name: "session-macros", seed: tokens.instanceId }).macro({
@@ -14,6 +20,32 @@ export function sessionMacros(tokens: TokenService) {
             async resolve({ headers, status }) {
                 const walletSession = await tokens.verifyWallet(headers["x-wallet-auth"]);
                 if (!walletSession) return status(401, errorBody("unauthorized", "Unauthorized"));
+                return { walletSession };
+            },
+        },
+        withOwnDeviceWalletAuthent: {
+            detail: { security: [{ walletAuth: [] }] },
+            async resolve({ headers, status }) {
+                const walletSession = await tokens.verifyWallet(headers["x-wallet-auth"]);
+                if (!walletSession) return status(401, errorBody("unauthorized", "Unauthorized"));
+                if (!isOwnDeviceSession(walletSession)) {
+                    return status(
+                        403,
+                        errorBody(
+                            "paired_device_forbidden",
+                            "A paired desktop session cannot do this: use the wallet's own device",
+                        ),
+                    );
+                }
+                return { walletSession };
+            },
+        },
+        withWalletSession: {
+            detail: { security: [{ walletAuth: [] }, {}] },
+            async resolve({ headers }) {
+                const walletSession: WalletSession | null = await tokens.verifyWallet(
+                    headers["x-wallet-auth"],
+                );
                 return { walletSession };
             },
         },

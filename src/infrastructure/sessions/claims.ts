@@ -50,6 +50,8 @@ export const SdkClaims = T.Object({
     ...registered,
     address: AddressSchema,
     scopes: T.Array(T.String()),
+    /** The `jti` of the wallet session the token was minted from: revoked with it. */
+    parentJti: T.Optional(T.String()),
     additionalData: T.Optional(T.Object({ demoPkey: T.Optional(HexSchema) })),
 });
 

@@ -1,3 +1,4 @@
+export { BusinessSessionRepository } from "./business-session-repository";
 export type {
     BusinessSession,
     DistantWebAuthnWalletSession,
@@ -6,6 +7,12 @@ export type {
     WalletSession,
     WebAuthnWalletSession,
 } from "./claims";
-export { walletSessionsTable } from "./db/schema";
-export { TokenService, type TokenServiceOptions } from "./token-service";
+export { businessSessionsTable, walletSessionsTable } from "./db/schema";
+export { SessionStateCache, sessionStateTtlMs } from "./session-state-cache";
+export {
+    type PendingRevocations,
+    type SdkTokenParent,
+    TokenService,
+    type TokenServiceOptions,
+} from "./token-service";
 export { WalletSessionRepository } from "./wallet-session-repository";

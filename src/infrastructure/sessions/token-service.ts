@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import type { Address } from "viem";
+import type { Executor } from "../persistence";
+import type { BusinessSessionRepository } from "./business-session-repository";
 import {
     type BusinessSession,
     businessClaimsCheck,
@@ -9,6 +11,7 @@ import {
     type WalletSession,
     walletClaimsCheck,
 } from "./claims";
+import type { SessionStateCache } from "./session-state-cache";
 import type { WalletSessionRepository } from "./wallet-session-repository";
 
 const issuer = "frak.id";
@@ -29,14 +32,31 @@ export type TokenServiceOptions = {
     acceptLegacyWalletTokens: boolean;
 };
 
+/** Where issued sessions are recorded and their state cached. */
+export type SessionStores = {
+    wallet: WalletSessionRepository;
+    business: BusinessSessionRepository;
+    states: SessionStateCache;
+};
+
+/** The wallet session an SDK token is derived from: it ends with it (see verifySdk). */
+export type SdkTokenParent = { jti: string; exp: number };
+
 /** Claims of a wallet session, without the registered claims we add when signing. */
 type WalletSessionInput = DistributiveOmit<WalletSession, "iss" | "sub" | "iat" | "exp" | "jti">;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
+/** Sessions revoked in a caller's transaction: announce them once it has committed. */
+export type PendingRevocations = { count: number; announce(): Promise<void> };
+
+const walletKey = (jti: string) => `wallet:${jti}`;
+const businessKey = (jti: string) => `business:${jti}`;
+
 /**
  * Signs and verifies the three JWT kinds (HS256, jose): wallet, SDK and business sessions.
- * Verification checks the signature, `exp`, `iss` and the claim shape; wallet sessions are also
- * checked against the sessions table so that logout revokes them.
+ * Verification checks the signature, `exp`, `iss` and the claim shape, then revocation: wallet
+ * and business sessions against their recorded `jti`, SDK tokens against the wallet session
+ * they were minted from (`parentJti`), so that ending a session ends every token derived from it.
  */
 export class TokenService {
     private readonly walletKey: Uint8Array;
@@ -50,7 +70,7 @@ export class TokenService {
 
     constructor(
         private readonly options: TokenServiceOptions,
-        private readonly walletSessions: WalletSessionRepository,
+        private readonly sessions: SessionStores,
     ) {
         const encoder = new TextEncoder();
         this.walletKey = encoder.encode(options.walletSecret);
@@ -63,14 +83,24 @@ export class TokenService {
         this.businessKeys = withPrevious(this.businessKey, options.previousSecrets?.business);
     }
 
+    /** Starts hearing the revocations of the other instances. */
+    start(): Promise<void> {
+        return this.sessions.states.start();
+    }
+
+    close(): Promise<void> {
+        return this.sessions.states.stop();
+    }
+
     async signWallet(claims: WalletSessionInput) {
         const jti = randomUUID();
         const now = Math.floor(Date.now() / 1000);
         const exp = now + this.options.walletSessionTtlSeconds;
-        await this.walletSessions.record({
+        await this.sessions.wallet.record({
             jti,
             wallet: claims.address as Address,
             type: claims.type ?? "webauthn",
+            ...(claims.type === "distant-webauthn" ? { pairingId: claims.pairingId } : {}),
             expiresAt: new Date(exp * 1000),
         });
         const token = await sign({ ...claims, sub: claims.address }, this.walletKey, {
@@ -78,26 +108,40 @@ export class TokenService {
             exp,
             jti,
         });
-        return { token, jti, expiresAt: exp * 1000 };
+        return { token, jti, exp, expiresAt: exp * 1000 };
     }
 
-    async signSdk(address: Address, additionalData?: { demoPkey?: `0x${string}` }) {
+    /**
+     * An SDK token (7 days). With `parent`, it is revoked with that wallet session and never
+     * outlives it; without (a fresh passkey assertion), it lives its 7 days.
+     */
+    async signSdk(
+        address: Address,
+        options: { additionalData?: { demoPkey?: `0x${string}` }; parent?: SdkTokenParent } = {},
+    ) {
         const now = Math.floor(Date.now() / 1000);
-        const exp = now + sevenDaysSeconds;
+        const exp = Math.min(
+            now + sevenDaysSeconds,
+            options.parent?.exp ?? Number.MAX_SAFE_INTEGER,
+        );
         const claims: Record<string, unknown> = { address, scopes: ["interaction"], sub: address };
+        const { additionalData, parent } = options;
         if (additionalData && Object.keys(additionalData).length > 0) {
             claims.additionalData = additionalData;
         }
+        if (parent) claims.parentJti = parent.jti;
         const token = await sign(claims, this.sdkKey, { iat: now, exp });
         return { token, expires: exp * 1000 };
     }
 
     async signBusiness(wallet: Address, siwe?: { message: string; signature: `0x${string}` }) {
+        const jti = randomUUID();
         const now = Math.floor(Date.now() / 1000);
         const exp = now + sevenDaysSeconds;
+        await this.sessions.business.record({ jti, wallet, expiresAt: new Date(exp * 1000) });
         const claims: Record<string, unknown> = { wallet, sub: wallet };
         if (siwe) claims.siwe = siwe;
-        const token = await sign(claims, this.businessKey, { iat: now, exp });
+        const token = await sign(claims, this.businessKey, { iat: now, exp, jti });
         return { token, expiresAt: exp * 1000 };
     }
 
@@ -108,23 +152,67 @@ export class TokenService {
         if (claims.jti === undefined || claims.exp === undefined) {
             return this.options.acceptLegacyWalletTokens ? claims : null;
         }
-        if (!uuidPattern.test(claims.jti)) return null;
-        return (await this.walletSessions.isActive(claims.jti)) ? claims : null;
+        return (await this.isWalletSessionActive(claims.jti)) ? claims : null;
     }
 
-    verifySdk(token: string | undefined | null): Promise<SdkSession | null> {
-        return verify(token, this.sdkKeys, sdkClaimsCheck, { requireExp: true });
+    /** The SDK session of a token; null when invalid, expired, or its wallet session ended. */
+    async verifySdk(token: string | undefined | null): Promise<SdkSession | null> {
+        const claims = await verify(token, this.sdkKeys, sdkClaimsCheck, { requireExp: true });
+        if (!claims) return null;
+        if (claims.parentJti === undefined) return claims;
+        return (await this.isWalletSessionActive(claims.parentJti)) ? claims : null;
     }
 
-    verifyBusiness(token: string | undefined | null): Promise<BusinessSession | null> {
-        return verify(token, this.businessKeys, businessClaimsCheck, { requireExp: true });
+    /** The merchant session of a token; null when invalid, expired, unrecorded or revoked. */
+    async verifyBusiness(token: string | undefined | null): Promise<BusinessSession | null> {
+        const claims = await verify(token, this.businessKeys, businessClaimsCheck, {
+            requireExp: true,
+        });
+        const jti = claims?.jti;
+        if (!claims || !jti || !uuidPattern.test(jti)) return null;
+        const active = await this.sessions.states.isActive(businessKey(jti), () =>
+            this.sessions.business.state(jti),
+        );
+        return active ? claims : null;
     }
 
     /** Revokes the wallet session of a token; false when it was not an active session. */
     async revokeWallet(token: string | undefined | null): Promise<boolean> {
         const claims = await verify(token, this.walletKeys, walletClaimsCheck);
         if (!claims?.jti || !uuidPattern.test(claims.jti)) return false;
-        return this.walletSessions.revoke(claims.jti);
+        const revoked = await this.sessions.wallet.revoke(claims.jti);
+        if (revoked) await this.sessions.states.announceRevoked([walletKey(claims.jti)]);
+        return revoked;
+    }
+
+    /** Revokes the merchant session of a token; false when it was not an active session. */
+    async revokeBusiness(token: string | undefined | null): Promise<boolean> {
+        const claims = await verify(token, this.businessKeys, businessClaimsCheck);
+        if (!claims?.jti || !uuidPattern.test(claims.jti)) return false;
+        const revoked = await this.sessions.business.revoke(claims.jti);
+        if (revoked) await this.sessions.states.announceRevoked([businessKey(claims.jti)]);
+        return revoked;
+    }
+
+    /**
+     * Revokes the desktop sessions issued through these pairings (and so their SDK tokens), in
+     * the caller's transaction. Call `announce()` after the commit: the database already refuses
+     * them, the announcement makes every instance's cache agree at once.
+     */
+    async revokePairingSessions(
+        executor: Executor,
+        pairingIds: string[],
+    ): Promise<PendingRevocations> {
+        const jtis = await this.sessions.wallet.revokeByPairing(executor, pairingIds);
+        return {
+            count: jtis.length,
+            announce: () => this.sessions.states.announceRevoked(jtis.map(walletKey)),
+        };
+    }
+
+    private isWalletSessionActive(jti: string): Promise<boolean> {
+        if (!uuidPattern.test(jti)) return Promise.resolve(false);
+        return this.sessions.states.isActive(walletKey(jti), () => this.sessions.wallet.state(jti));
     }
 }
 

@@ -25,12 +25,24 @@ export function registerRoutes(registrations: PasskeyRegistrationService) {
                 }),
                 userAgent: t.String({ maxLength: 1024 }),
                 previousWallet: t.Optional(AddressSchema),
+                previousWalletProof: t.Optional(
+                    t.Object(
+                        {
+                            challenge: HexSchema,
+                            signature: t.String({ minLength: 1, maxLength: 32_768 }),
+                        },
+                        {
+                            description:
+                                "Optional: an assertion by an existing passkey of previousWallet over a challenge from POST /wallet/auth/challenge (same format as sdk/fromWebAuthNSignature); verified when sent",
+                        },
+                    ),
+                ),
                 setSessionCookie: t.Optional(t.Boolean()),
             }),
             detail: {
                 summary: "Register a passkey",
                 description:
-                    "The clientDataJSON challenge must come from POST /wallet/auth/challenge, or be ox's default creation challenge (the seed's wallet); a credential id registers once (409). `previousWallet` requires x-wallet-auth of that wallet.",
+                    "The clientDataJSON challenge must come from POST /wallet/auth/challenge, or be ox's default creation challenge (the seed's wallet); a credential id registers once (409). `previousWallet` requires x-wallet-auth of a `webauthn` session of that wallet (401 without, 403 for another wallet or a paired desktop's `distant-webauthn` or an `ecdsa` session) and, when `previousWalletProof` is sent, a valid assertion of one of its passkeys (403 otherwise).",
                 tags: ["auth"],
             },
             response: {

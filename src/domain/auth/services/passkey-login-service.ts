@@ -58,6 +58,17 @@ export class PasskeyLoginService {
         return this.tokens.signSdk(address);
     }
 
+    /**
+     * Whether `signature` is an assertion over the issued `challenge` by a passkey of `wallet`
+     * (spends the challenge): the proof a registration may carry that the wallet's owner, not
+     * only a session of it, attaches a new passkey.
+     */
+    async provesWallet(input: { challenge: Hex; signature: string }, wallet: Address) {
+        const authenticator = await this.authenticate(input.signature, input.challenge);
+        const address = authenticator ? this.walletAddressOf(authenticator) : undefined;
+        return address !== undefined && isAddressEqual(address, wallet);
+    }
+
     /** The authenticator that validly signed `challenge`, or null; spends the challenge. */
     private async authenticate(
         encoded: string,

@@ -19,7 +19,13 @@ export type PasskeyRegistration = {
     raw: string;
     userAgent: string;
     previousWallet?: Address;
+    /** An assertion by an existing passkey of `previousWallet` over an issued challenge. */
+    previousWalletProof?: WalletProof;
 };
+
+export type WalletProof = { challenge: Hex; signature: string };
+/** Verifies a proof from an existing passkey of the wallet (see PasskeyLoginService). */
+export type WalletProofVerifier = (proof: WalletProof, wallet: Address) => Promise<boolean>;
 
 const RegistrationResponse = T.Object({
     id: T.String({ minLength: 1, maxLength: 1024 }),
@@ -39,7 +45,9 @@ const registrationFailed = () => new ApiError(400, "registration_failed", "Regis
  * Registers a passkey and opens its wallet session. Beyond the seed: the challenge must be one we
  * issued (consumed here) or ox's fixed default (the seed's wallet), a credential id registers once
  * (409), the attested key must be the body's key, RP id and origin come from the configured
- * allow-lists, and attaching a passkey to `previousWallet` requires that wallet's session.
+ * allow-lists, and attaching a passkey to `previousWallet` requires a phone's own `webauthn`
+ * session of that wallet (a paired desktop's session would give itself a permanent passkey),
+ * plus, when the client sends one, a valid proof from an existing passkey of it.
  */
 export class PasskeyRegistrationService {
     constructor(
@@ -52,14 +60,22 @@ export class PasskeyRegistrationService {
             credentialId: string,
             key: { x: Hex; y: Hex },
         ) => Address,
+        private readonly verifyWalletProof: WalletProofVerifier,
     ) {}
 
     async register(
         input: PasskeyRegistration,
         callerWalletToken: string | undefined,
     ): Promise<WebAuthnWalletAuth> {
-        if (input.previousWallet)
+        if (input.previousWallet) {
             await this.assertOwnsWallet(input.previousWallet, callerWalletToken);
+        } else if (input.previousWalletProof) {
+            throw new ApiError(
+                400,
+                "unexpected_wallet_proof",
+                "previousWalletProof is only valid with previousWallet",
+            );
+        }
 
         const response = decodeRegistrationResponse(input.raw);
         if (!response || response.id !== input.id || response.rawId !== input.id) {
@@ -101,6 +117,17 @@ export class PasskeyRegistrationService {
         if (!(await this.challenges.acceptRegistrationChallenge(challenge.toString("hex")))) {
             throw registrationFailed();
         }
+        if (
+            input.previousWallet &&
+            input.previousWalletProof &&
+            !(await this.verifyWalletProof(input.previousWalletProof, input.previousWallet))
+        ) {
+            throw new ApiError(
+                403,
+                "invalid_wallet_proof",
+                "previousWalletProof is not a valid assertion by a passkey of previousWallet",
+            );
+        }
         const address = input.previousWallet ?? this.passkeyWalletAddress(input.id, attested);
         const transports = response.response.transports;
         const inserted = await this.authenticators.insert({
@@ -130,6 +157,13 @@ export class PasskeyRegistrationService {
                 401,
                 "unauthorized",
                 "A wallet session is required to add a passkey to an existing wallet",
+            );
+        }
+        if (session.type !== undefined && session.type !== "webauthn") {
+            throw new ApiError(
+                403,
+                "passkey_session_required",
+                "Only a passkey session on the wallet's own device can add a passkey to it",
             );
         }
         if (!isAddressEqual(session.address as Address, wallet)) {

@@ -20,7 +20,10 @@ export type EcdsaWalletAuth = {
     publicKey: Address;
 };
 
-/** Issues the wallet JWT (with jti + exp, recorded for revocation) and the SDK JWT of a login. */
+/**
+ * Issues the wallet JWT (with jti + exp, recorded for revocation) and the SDK JWT of a login; the
+ * SDK JWT names the wallet session as its parent, so logging out ends both.
+ */
 export class WalletSessionIssuer {
     constructor(private readonly tokens: TokenService) {}
 
@@ -38,7 +41,7 @@ export class WalletSessionIssuer {
             ...(session.transports ? { transports: session.transports } : {}),
         };
         const wallet = await this.tokens.signWallet(claims);
-        const sdkJwt = await this.tokens.signSdk(session.address);
+        const sdkJwt = await this.tokens.signSdk(session.address, { parent: wallet });
         return { token: wallet.token, sdkJwt, ...claims };
     }
 
@@ -54,10 +57,10 @@ export class WalletSessionIssuer {
             publicKey: session.signer,
         };
         const wallet = await this.tokens.signWallet(claims);
-        const sdkJwt = await this.tokens.signSdk(
-            session.address,
-            session.demoPkey ? { demoPkey: session.demoPkey } : undefined,
-        );
+        const sdkJwt = await this.tokens.signSdk(session.address, {
+            parent: wallet,
+            ...(session.demoPkey ? { additionalData: { demoPkey: session.demoPkey } } : {}),
+        });
         return { token: wallet.token, ...claims, sdkJwt };
     }
 }

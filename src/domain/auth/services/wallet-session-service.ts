@@ -40,8 +40,13 @@ export class WalletSessionService {
         if (token) await this.tokens.revokeWallet(token);
     }
 
+    /** An SDK token that ends with the wallet session it is minted from (a desktop's too). */
     generateSdkToken(session: WalletSession): Promise<{ token: string; expires: number }> {
-        return this.tokens.signSdk(session.address as Address);
+        const parent =
+            session.jti !== undefined && session.exp !== undefined
+                ? { jti: session.jti, exp: session.exp }
+                : undefined;
+        return this.tokens.signSdk(session.address as Address, parent ? { parent } : {});
     }
 
     isSdkSessionValid(session: SdkSession): { isValid: boolean } {

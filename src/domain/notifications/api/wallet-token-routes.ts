@@ -4,6 +4,9 @@ import type { sessionMacros } from "../../../infrastructure/http";
 import type { PushTokenService } from "../services/push-token-service";
 import { PushSubscriptionModel } from "./models";
 
+const ErrorModel = t.Object({ error: t.String(), message: t.String() });
+const ownDeviceResponses = { 200: t.Void(), 401: ErrorModel, 403: ErrorModel };
+
 /** `/wallet/notifications/tokens*`: the wallet's own Web Push subscriptions. */
 export function walletTokenRoutes(
     macros: ReturnType<typeof sessionMacros>,
@@ -17,9 +20,15 @@ export function walletTokenRoutes(
                 await service.register(walletSession.address as Address, body.subscription);
             },
             {
-                withWalletAuthent: true,
+                withOwnDeviceWalletAuthent: true,
                 body: PushSubscriptionModel,
-                detail: { summary: "Register a Web Push subscription", tags: ["notifications"] },
+                response: ownDeviceResponses,
+                detail: {
+                    summary: "Register a Web Push subscription",
+                    description:
+                        "Only from the wallet's own device: a paired desktop's session gets 403 (its subscription would outlive the pairing).",
+                    tags: ["notifications"],
+                },
             },
         )
         .delete(
@@ -28,9 +37,12 @@ export function walletTokenRoutes(
                 await service.removeAll(walletSession.address as Address);
             },
             {
-                withWalletAuthent: true,
+                withOwnDeviceWalletAuthent: true,
+                response: ownDeviceResponses,
                 detail: {
                     summary: "Remove all of the wallet's subscriptions",
+                    description:
+                        "Only from the wallet's own device: a paired desktop's session gets 403 (it would silence the phone).",
                     tags: ["notifications"],
                 },
             },

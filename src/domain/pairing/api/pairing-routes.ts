@@ -13,19 +13,42 @@ export function pairingRoutes(
 ) {
     return new Elysia({ name: "pairing-routes", prefix: "/pairings" })
         .use(macros)
-        .get("/find/:id", ({ params }) => service.find(params.id), {
-            params: PairingIdParams,
-            response: {
-                200: t.Object({ id: t.String(), originName: t.String(), createdAt: t.Date() }),
-                404: ErrorModel,
+        .get(
+            "/find/:id",
+            ({ params, walletSession }) =>
+                service.find(params.id, {
+                    // The phone's own passkey session; not a desktop, an ecdsa or SDK session.
+                    withCode:
+                        walletSession !== null &&
+                        (walletSession.type === undefined || walletSession.type === "webauthn"),
+                }),
+            {
+                withWalletSession: true,
+                params: PairingIdParams,
+                response: {
+                    200: t.Object({
+                        id: t.String(),
+                        originName: t.String(),
+                        createdAt: t.Date(),
+                        pairingCode: t.Optional(
+                            t.String({
+                                description:
+                                    "Only for a phone's `webauthn` session, while the pairing is unresolved",
+                            }),
+                        ),
+                    }),
+                    404: ErrorModel,
+                },
+                detail: {
+                    summary: "Information on a pairing for the phone's pairing page",
+                    description:
+                        "`pairingCode` (shown on both screens, then sent by the phone to join) is returned only to a phone's own `webauthn` wallet session and only while the pairing is unresolved; anyone else gets id, origin name and date.",
+                    tags: ["pairing"],
+                },
             },
-            detail: {
-                summary: "Public information on a pairing (without its code)",
-                tags: ["pairing"],
-            },
-        })
+        )
         .get("/list", ({ walletSession }) => service.list(walletSession.address as Address), {
-            withWalletAuthent: true,
+            withOwnDeviceWalletAuthent: true,
             response: {
                 200: t.Array(
                     t.Object({
@@ -36,8 +59,14 @@ export function pairingRoutes(
                         lastActiveAt: t.Date(),
                     }),
                 ),
+                401: ErrorModel,
+                403: ErrorModel,
             },
-            detail: { summary: "The caller's pairings", tags: ["pairing"] },
+            detail: {
+                summary: "The caller's pairings",
+                description: "The phone manages pairings: a paired desktop's session gets 403.",
+                tags: ["pairing"],
+            },
         })
         .post(
             "/:id/delete",
@@ -45,10 +74,18 @@ export function pairingRoutes(
                 await service.delete(walletSession.address as Address, params.id);
             },
             {
-                withWalletAuthent: true,
+                withOwnDeviceWalletAuthent: true,
                 params: PairingIdParams,
+                response: {
+                    200: t.Void(),
+                    401: ErrorModel,
+                    403: ErrorModel,
+                    404: ErrorModel,
+                },
                 detail: {
-                    summary: "Delete one of the caller's pairings (its open sockets are closed)",
+                    summary: "Delete one of the caller's pairings",
+                    description:
+                        "Revokes the desktop session issued through it (and the SDK tokens minted from that session) and closes its open sockets on every instance. A paired desktop's session gets 403.",
                     tags: ["pairing"],
                 },
             },

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Address } from "viem";
-import type { Database } from "../../../infrastructure/persistence";
+import type { Database, Executor, Transaction } from "../../../infrastructure/persistence";
 import { type DevicePairingRow, devicePairingTable } from "../db/schema";
 
 export type NewPairing = {
@@ -126,8 +126,13 @@ export class DevicePairingRepository {
         return row ? { originName: row.originName, wallet: row.wallet as Address | null } : null;
     }
 
-    async delete(pairingId: string): Promise<boolean> {
-        const rows = await this.db
+    /** Runs `work` in one transaction (a deletion and the revocation of its sessions). */
+    inTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+        return this.db.transaction(work);
+    }
+
+    async delete(pairingId: string, executor: Executor = this.db): Promise<boolean> {
+        const rows = await executor
             .delete(devicePairingTable)
             .where(eq(devicePairingTable.pairingId, pairingId))
             .returning({ id: devicePairingTable.id });
@@ -135,11 +140,11 @@ export class DevicePairingRepository {
     }
 
     /** Deletes unresolved pairings created before `unresolvedBefore` and idle ones. */
-    async deleteExpired(cutoffs: {
-        unresolvedBefore: Date;
-        inactiveBefore: Date;
-    }): Promise<string[]> {
-        const rows = await this.db
+    async deleteExpired(
+        cutoffs: { unresolvedBefore: Date; inactiveBefore: Date },
+        executor: Executor = this.db,
+    ): Promise<string[]> {
+        const rows = await executor
             .delete(devicePairingTable)
             .where(
                 or(

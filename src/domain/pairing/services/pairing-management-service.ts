@@ -1,11 +1,18 @@
 import type { Address } from "viem";
 import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { Logger } from "../../../infrastructure/logger";
+import type { TokenService } from "../../../infrastructure/sessions";
 import type { DevicePairingRepository } from "../repositories/device-pairing-repository";
 import { PairingCloseCode } from "./messages";
 import type { PairingRelay } from "./pairing-relay";
 
-export type PairingInfo = { id: string; originName: string; createdAt: Date };
+export type PairingInfo = {
+    id: string;
+    originName: string;
+    createdAt: Date;
+    /** Only for a phone's own (`webauthn`) session: the code it shows and joins with. */
+    pairingCode?: string;
+};
 
 export type PairingListItem = {
     pairingId: string;
@@ -20,17 +27,26 @@ export class PairingManagementService {
     constructor(
         private readonly pairings: DevicePairingRepository,
         private readonly relay: PairingRelay,
+        private readonly tokens: TokenService,
         private readonly logger: Logger,
     ) {}
 
-    /** Public information on a pairing; the code is never returned (the phone scanned it). */
-    async find(pairingId: string): Promise<PairingInfo> {
+    /**
+     * What the phone's pairing page shows. The code is a visual confirmation shown on both
+     * screens, so it goes only to a phone's own session (`withCode`), never to a caller without
+     * one, a desktop or an SDK token; guessing stays bounded by the five-attempt rule of join.
+     */
+    async find(pairingId: string, options: { withCode: boolean }): Promise<PairingInfo> {
         const pairing = await this.pairings.findByPairingId(pairingId);
         if (!pairing) throw new ApiError(404, "pairing_not_found", "Pairing not found");
         return {
             id: pairing.pairingId,
             originName: pairing.originName,
             createdAt: pairing.createdAt,
+            // A resolved pairing can no longer be joined: its code is of no use to anyone.
+            ...(options.withCode && !pairing.resolvedAt
+                ? { pairingCode: pairing.pairingCode }
+                : {}),
         };
     }
 
@@ -45,7 +61,11 @@ export class PairingManagementService {
         }));
     }
 
-    /** Deletes the caller's pairing and closes its sockets on every instance. */
+    /**
+     * Deletes the caller's pairing, revokes the desktop session issued through it (and the SDK
+     * tokens minted from that session) in the same transaction, and closes its sockets on every
+     * instance.
+     */
     async delete(wallet: Address, pairingId: string): Promise<void> {
         const pairing = await this.pairings.findByPairingId(pairingId);
         if (!pairing) throw new ApiError(404, "pairing_not_found", "Pairing not found");
@@ -55,7 +75,12 @@ export class PairingManagementService {
         if (pairing.wallet.toLowerCase() !== wallet.toLowerCase()) {
             throw new ApiError(403, "forbidden", "Forbidden");
         }
-        if (!(await this.pairings.delete(pairingId))) return;
+        const revoked = await this.pairings.inTransaction(async (tx) => {
+            if (!(await this.pairings.delete(pairingId, tx))) return null;
+            return this.tokens.revokePairingSessions(tx, [pairingId]);
+        });
+        if (!revoked) return;
+        await revoked.announce();
         try {
             await this.relay.detach(pairingId, PairingCloseCode.pairingNotFound, "Pairing deleted");
         } catch (error) {

@@ -162,10 +162,10 @@ export class PairingSocketService {
             publicKey: { x: wallet.publicKey.x as Hex, y: wallet.publicKey.y as Hex },
             pairingId,
         };
-        const [walletJwt, sdkJwt] = await Promise.all([
-            this.deps.tokens.signWallet(distantWallet),
-            this.deps.tokens.signSdk(address),
-        ]);
+        // Both end with the pairing: the session is recorded with its pairing id, the SDK token
+        // names the session as its parent.
+        const walletJwt = await this.deps.tokens.signWallet(distantWallet);
+        const sdkJwt = await this.deps.tokens.signSdk(address, { parent: walletJwt });
         await this.deps.relay.deliver(pairingId, "origin", {
             type: "authenticated",
             payload: { token: walletJwt.token, sdkJwt, wallet: distantWallet },
@@ -245,10 +245,16 @@ export class PairingSocketService {
     private async handleFrame(socket: PairingSocketSession, frame: unknown): Promise<void> {
         const parsed = parseClientFrame(frame);
         if (!parsed.ok) throw invalidMessage(parsed.reason);
-        // Without a valid session frames are ignored: an origin must first reconnect with its
-        // distant-webauthn token.
+        // Without a session frames are ignored: an origin must first reconnect with its
+        // distant-webauthn token. A socket whose session ended (logout, deleted pairing) closes.
         const wallet = await this.walletOf(socket);
-        if (!wallet) return;
+        if (!wallet) {
+            if (!socket.params.walletToken) return;
+            throw new PairingSocketClose(
+                PairingCloseCode.unauthorized,
+                "Session revoked or expired",
+            );
+        }
         const message = parsed.message;
         switch (message.type) {
             case "ping":
