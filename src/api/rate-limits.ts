@@ -1,9 +1,10 @@
 import { Elysia } from "elysia";
 import type { Infrastructure } from "../infrastructure";
+import type { RateLimitBucket } from "../infrastructure/config";
 import { errorBody } from "../infrastructure/http";
 import { clientIp } from "../infrastructure/http/client-ip";
 
-type Bucket = "auth" | "challenge" | "nonce" | "pairing";
+type Bucket = Exclude<RateLimitBucket, `${string}Wallet`>;
 type LimitedRoute = {
     method: string;
     path: string | RegExp;
@@ -13,8 +14,10 @@ type LimitedRoute = {
 };
 
 /**
- * The routes limited per client IP (docs/decisions.md, rate limits): auth, challenge, nonce and pairing initiation.
- * Inbound commerce webhooks are deliberately absent: throttling them loses orders.
+ * The routes limited per client IP (docs/decisions.md, rate limits): auth, challenge, nonce, pairing initiation,
+ * the SDK's purchase listening and interaction pushes (also limited per wallet in their routes)
+ * and lead capture. Inbound commerce webhooks are deliberately absent: throttling them loses
+ * orders.
  */
 export const limitedRoutes: readonly LimitedRoute[] = [
     { method: "POST", path: "/wallet/auth/challenge", bucket: "challenge" },
@@ -25,6 +28,9 @@ export const limitedRoutes: readonly LimitedRoute[] = [
         bucket: "auth",
     },
     { method: "POST", path: "/business/auth/login", bucket: "auth" },
+    { method: "POST", path: "/wallet/interactions/listenForPurchase", bucket: "purchaseListen" },
+    { method: "POST", path: "/wallet/interactions/push", bucket: "interactionsPush" },
+    { method: "POST", path: "/common/airtable", bucket: "airtable" },
     {
         method: "GET",
         path: "/wallet/pairings/ws",
@@ -57,7 +63,13 @@ export function rateLimits(infra: Pick<Infrastructure, "rateLimiter" | "config">
     const limitedPaths = new Set(
         limitedRoutes.map((route) => route.path).filter((p) => typeof p === "string"),
     );
-    const prefixes = ["/wallet/auth/", "/business/auth/", "/wallet/pairings/ws"];
+    const prefixes = [
+        "/wallet/auth/",
+        "/business/auth/",
+        "/wallet/pairings/ws",
+        "/wallet/interactions/",
+        "/common/airtable",
+    ];
     return new Elysia({ name: "rate-limits" }).onRequest(({ request, server, set }) => {
         // Cheap pre-check, synchronous for the vast majority of requests.
         const path = pathOf(request.url);

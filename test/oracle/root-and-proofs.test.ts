@@ -41,6 +41,7 @@ beforeAll(async () => {
     // Stands in for the interactions domain's tracker signal.
     f.app.domains.oracle.usePendingPurchaseTrackers({
         productIdsAwaitingProof: async () => awaiting,
+        awaitsAnyOf: async () => false,
     });
 }, 60_000);
 afterAll(async () => {

@@ -111,6 +111,7 @@ export function createInteractionsDomain(
         trackers: purchaseTrackers,
         pending,
         logger: infra.logger,
+        ttlMs: infra.config.interactions.purchaseTrackerTtlMs,
         onQueued: () => simulateJob.wake(),
     });
     const purchaseTrackerJob = jobs.register({
@@ -162,27 +163,33 @@ export function createInteractionsDomain(
             walletsAmong: (wallets: Address[], productIds: Hex[]): Promise<Address[]> =>
                 audienceRepository.walletsAmong(wallets, productIds.map(requireCanonicalProductId)),
         },
-        /** For the oracle: purchases a wallet listens for that have no interaction yet. */
-        purchasesAwaitingProof: () => purchaseTrackers.awaiting(db),
         /**
          * The oracle's "a tracker waits for this product" port. Trackers carry no product id (the
-         * SDK sends only the order id and token), so the product comes from the oracle's lookup
-         * of each awaited purchase, which names it as soon as the purchase is known.
+         * SDK sends only the order id and token), so the products come from the oracle's look-up
+         * of the awaited purchases: one query per page of trackers, not one per tracker.
          */
         pendingPurchaseTrackers: {
             productIdsAwaitingProof: async (): Promise<Hex[]> => {
                 const oracle = options.oracle;
                 if (!oracle) return [];
                 const ids = new Set<Hex>();
-                for (const tracker of await purchaseTrackers.awaiting(db)) {
-                    const lookup = await oracle.proofs.forPurchaseToken({
-                        token: tracker.token,
-                        externalPurchaseId: tracker.externalPurchaseId,
+                const createdSince = purchaseTracker.liveSince();
+                for (let afterId = 0; ; ) {
+                    const page = await purchaseTrackers.pendingPage(db, {
+                        afterId,
+                        limit: 1_000,
+                        createdSince,
                     });
-                    if ("productId" in lookup) ids.add(requireCanonicalProductId(lookup.productId));
+                    if (page.length === 0) break;
+                    afterId = page[page.length - 1]!.id;
+                    for (const id of await oracle.proofs.productIdsOf(page)) {
+                        ids.add(requireCanonicalProductId(id));
+                    }
                 }
                 return [...ids];
             },
+            awaitsAnyOf: (externalPurchaseIds: readonly string[]) =>
+                purchaseTrackers.awaitsAnyOf(db, externalPurchaseIds, purchaseTracker.liveSince()),
         },
         /** Wake-ups: the oracle calls `rootSynced` after pushing a product's Merkle root. */
         events: {
@@ -205,6 +212,7 @@ export function createInteractionsDomain(
                     listener,
                     estimator,
                     legacyRawAddressAuth: infra.config.interactions.legacyRawAddressAuth,
+                    limiter: infra.rateLimiter,
                 }),
             ext: () => extInteractionsRoutes({ intake }),
             business: (macros: SessionMacros) =>

@@ -11,11 +11,14 @@ export type PurchaseProofLookup =
       }
     | { status: "not-found" | "not-processed" | "oracle-not-synced" | "no-proof-found" };
 
+export type PurchaseRef = { token: string; externalPurchaseId: string };
+
 export type OraclePort = {
     proofs: {
-        forPurchaseToken(query: {
-            token: string;
-            externalPurchaseId: string;
-        }): Promise<PurchaseProofLookup>;
+        forPurchaseToken(query: PurchaseRef): Promise<PurchaseProofLookup>;
+        /** One result per ref, in order, from one look-up of all of them. */
+        forPurchaseTokens(refs: readonly PurchaseRef[]): Promise<PurchaseProofLookup[]>;
+        /** The products of the refs' known purchases. */
+        productIdsOf(refs: readonly PurchaseRef[]): Promise<Hex[]>;
     };
 };

@@ -45,20 +45,19 @@ export function createOracleDomain(infra: Infrastructure, jobs: JobScheduler) {
         run: () => rootUpdates.run(),
     });
 
-    // After a committed order: wake the root job if a tracker waits for that product.
-    const touched = new Set<Hex>();
+    // After a committed order: wake the root job if a tracker waits for that order (one
+    // set-based query for the orders of the interval, whatever the number of trackers).
+    const touched = new Set<string>();
     let wakeTimer: ReturnType<typeof setTimeout> | undefined;
-    const onOrderCommitted = (productId: Hex) => {
-        touched.add(productId);
+    const onOrderCommitted = (_productId: Hex, externalPurchaseId: string) => {
+        touched.add(externalPurchaseId);
         if (wakeTimer) return;
         wakeTimer = setTimeout(async () => {
             wakeTimer = undefined;
-            const products = [...touched];
+            const orders = [...touched];
             touched.clear();
             try {
-                for (const id of products) {
-                    if (await rootUpdates.isAwaitedProduct(id)) return rootJob.wake();
-                }
+                if (await rootUpdates.isAwaitedPurchase(orders)) rootJob.wake();
             } catch (error) {
                 infra.logger.warn({ err: error }, "oracle: tracker check failed");
             }
@@ -95,6 +94,12 @@ export function createOracleDomain(infra: Infrastructure, jobs: JobScheduler) {
             forPurchaseToken: (params: { token: string; externalPurchaseId: string }) =>
                 proofs.forPurchaseToken(params),
             forPurchaseId: (purchaseId: Hex) => proofs.forPurchaseId(purchaseId),
+            /** Many trackers at once: one result per ref, in order. */
+            forPurchaseTokens: (refs: readonly { token: string; externalPurchaseId: string }[]) =>
+                proofs.forPurchaseTokens(refs),
+            /** The products of the refs' known purchases. */
+            productIdsOf: (refs: readonly { token: string; externalPurchaseId: string }[]) =>
+                proofs.productIdsOf(refs),
         },
         /** The `oracleUpdated` event: a root reached the chain. Returns an unsubscribe. */
         onRootSynced: rootUpdates.onRootSynced.bind(rootUpdates),

@@ -35,6 +35,17 @@ export const productionRequiredVariables: readonly (readonly string[])[] = [
     ["VAPID_PRIVATE_KEY"],
 ];
 
+export type RateLimitBucket =
+    | "auth"
+    | "challenge"
+    | "nonce"
+    | "pairing"
+    | "purchaseListen"
+    | "purchaseListenWallet"
+    | "interactionsPush"
+    | "interactionsPushWallet"
+    | "airtable";
+
 export type DatabaseConfig =
     | { kind: "postgres"; url: string; poolSize: number }
     | { kind: "pglite"; dataDir: string | undefined };
@@ -77,8 +88,11 @@ export type AppConfig = StageFlags & {
     authenticatorStore: { kind: "postgres" } | { kind: "mongo"; url: string };
     /** Reverse proxies whose X-Forwarded-For entries we trust (right-anchored). */
     trustedProxyHops: number;
-    /** Per-client-IP limits of the auth, challenge, nonce and pairing-initiation routes. */
-    rateLimits: Record<"auth" | "challenge" | "nonce" | "pairing", RateLimitRule>;
+    /**
+     * Per-client-IP limits of the auth, challenge, nonce, pairing-initiation, SDK and lead
+     * routes, and per-wallet limits of the SDK routes (`*Wallet`).
+     */
+    rateLimits: Record<RateLimitBucket, RateLimitRule>;
     /** Bearer token required by /metrics when set. */
     metricsToken: string | undefined;
     chain: {
@@ -107,7 +121,12 @@ export type AppConfig = StageFlags & {
     /** Wallet domain: reward index, pricing provider, lead forwarding. */
     wallet: WalletConfig;
     /** Interactions pipeline: batch size on-chain, legacy listenForPurchase auth. */
-    interactions: { batchSize: number; legacyRawAddressAuth: boolean };
+    interactions: {
+        batchSize: number;
+        legacyRawAddressAuth: boolean;
+        /** An unpushed purchase tracker older than this is dropped (its purchase never came). */
+        purchaseTrackerTtlMs: number;
+    };
 };
 
 export type WalletConfig = {
@@ -245,6 +264,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
             challenge: parseRateLimit(raw.RATE_LIMIT_CHALLENGE ?? "60/60"),
             nonce: parseRateLimit(raw.RATE_LIMIT_NONCE ?? "60/60"),
             pairing: parseRateLimit(raw.RATE_LIMIT_PAIRING ?? "20/60"),
+            purchaseListen: parseRateLimit(raw.RATE_LIMIT_PURCHASE_LISTEN_IP ?? "120/60"),
+            purchaseListenWallet: parseRateLimit(raw.RATE_LIMIT_PURCHASE_LISTEN ?? "30/60"),
+            interactionsPush: parseRateLimit(raw.RATE_LIMIT_INTERACTIONS_PUSH_IP ?? "600/60"),
+            interactionsPushWallet: parseRateLimit(raw.RATE_LIMIT_INTERACTIONS_PUSH ?? "120/60"),
+            airtable: parseRateLimit(raw.RATE_LIMIT_AIRTABLE ?? "10/60"),
         },
         metricsToken: raw.METRICS_TOKEN,
         chain: {
@@ -272,6 +296,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         interactions: {
             batchSize: Math.max(1, Number(raw.INTERACTIONS_BATCH_SIZE ?? 200)),
             legacyRawAddressAuth: isTrue(raw.LEGACY_RAW_ADDRESS_AUTH),
+            purchaseTrackerTtlMs:
+                Math.max(1, Number(raw.PURCHASE_TRACKER_TTL_DAYS ?? 30)) * 86_400_000,
         },
     };
 }

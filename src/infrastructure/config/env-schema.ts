@@ -103,6 +103,14 @@ export const envSchema = T.Object({
     RATE_LIMIT_CHALLENGE: T.Optional(rateLimit("WebAuthn challenges per client IP")),
     RATE_LIMIT_NONCE: T.Optional(rateLimit("SIWE nonces per client IP")),
     RATE_LIMIT_PAIRING: T.Optional(rateLimit("Pairing initiations per client IP")),
+    RATE_LIMIT_PURCHASE_LISTEN: T.Optional(rateLimit("listenForPurchase calls per wallet")),
+    RATE_LIMIT_PURCHASE_LISTEN_IP: T.Optional(rateLimit("listenForPurchase calls per client IP")),
+    RATE_LIMIT_INTERACTIONS_PUSH: T.Optional(rateLimit("SDK interaction pushes per wallet")),
+    RATE_LIMIT_INTERACTIONS_PUSH_IP: T.Optional(rateLimit("SDK interaction pushes per client IP")),
+    RATE_LIMIT_AIRTABLE: T.Optional(rateLimit("Lead captures (/common/airtable) per client IP")),
+    PURCHASE_TRACKER_TTL_DAYS: T.Optional(
+        integer("Days a purchase tracker waits for its purchase before it is dropped"),
+    ),
     METRICS_TOKEN: T.Optional(
         T.String({ minLength: 16, description: "Bearer token required by /metrics" }),
     ),

@@ -1,2 +1,8 @@
-export { type AppConfig, ConfigError, type DatabaseConfig, loadConfig } from "./config";
+export {
+    type AppConfig,
+    ConfigError,
+    type DatabaseConfig,
+    loadConfig,
+    type RateLimitBucket,
+} from "./config";
 export { type StageFlags, stageFlags } from "./stage";

@@ -8,6 +8,8 @@ export class ApiError extends Error {
         readonly status: number,
         readonly code: string,
         message: string,
+        /** Sent as `Retry-After` (429 and 503 answers). */
+        readonly retryAfterSeconds?: number,
     ) {
         super(message);
         this.name = "ApiError";

@@ -20,6 +20,9 @@ export function errorHandler(logger: Logger) {
             set.headers["content-type"] = "application/json";
             if (error instanceof ApiError) {
                 set.status = error.status;
+                if (error.retryAfterSeconds !== undefined) {
+                    set.headers["retry-after"] = String(error.retryAfterSeconds);
+                }
                 return errorBody(error.code, error.message);
             }
             switch (code) {

@@ -1,3 +1,4 @@
+export { enforceRateLimit } from "./enforce-rate-limit";
 export {
     MemoryRateLimitStore,
     type RateLimitStore,

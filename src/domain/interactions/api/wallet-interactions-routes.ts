@@ -2,6 +2,7 @@ import { Elysia, t } from "elysia";
 import { type Address, type Hex, isAddress } from "viem";
 import type { sessionMacros } from "../../../infrastructure/http";
 import { ApiError } from "../../../infrastructure/http";
+import { enforceRateLimit, type RateLimiter } from "../../../infrastructure/rate-limit";
 import type { TokenService } from "../../../infrastructure/sessions";
 import { AddressSchema, HexSchema } from "../../../utils/schemas";
 import type { InteractionIntake, SdkInteraction } from "../services/interaction-intake";
@@ -21,6 +22,8 @@ export function walletInteractionsRoutes(deps: {
     listener: PurchaseListener;
     estimator: RewardEstimator;
     legacyRawAddressAuth: boolean;
+    /** Per-wallet quotas of the SDK routes (per-IP ones are applied before routing). */
+    limiter: RateLimiter;
 }) {
     /** SDK JWT; a bare address only in the opt-in legacy mode (`LEGACY_RAW_ADDRESS_AUTH`, docs/compatibility.md). */
     const listenerWallet = async (header: string | undefined): Promise<Address> => {
@@ -35,11 +38,11 @@ export function walletInteractionsRoutes(deps: {
         .use(deps.macros)
         .post(
             "/push",
-            ({ body, walletSdkSession }) =>
-                deps.intake.pushFromSdk(
-                    walletSdkSession.address as Address,
-                    body.interactions as SdkInteraction[],
-                ),
+            async ({ body, walletSdkSession }) => {
+                const wallet = walletSdkSession.address as Address;
+                await enforceRateLimit(deps.limiter, "interactionsPushWallet", wallet);
+                return deps.intake.pushFromSdk(wallet, body.interactions as SdkInteraction[]);
+            },
             {
                 withWalletSdkAuthent: true,
                 body: t.Object({
@@ -72,6 +75,7 @@ export function walletInteractionsRoutes(deps: {
             "/listenForPurchase",
             async ({ body, headers }) => {
                 const wallet = await listenerWallet(headers["x-wallet-sdk-auth"]);
+                await enforceRateLimit(deps.limiter, "purchaseListenWallet", wallet);
                 await deps.listener.listen(wallet, body);
             },
             {

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, lt } from "drizzle-orm";
 import type { Address, Hex } from "viem";
 import type { Executor } from "../../../infrastructure/persistence";
 import { interactionsPurchaseTrackerTable } from "../db/schema";
@@ -24,8 +24,57 @@ export class PurchaseTrackersRepository {
             .onConflictDoNothing({ target: [t.externalPurchaseId, t.externalCustomerId] });
     }
 
-    unpushed(db: Executor, limit: number): Promise<PurchaseTracker[]> {
-        return db.select().from(t).where(eq(t.pushed, false)).orderBy(asc(t.id)).limit(limit);
+    /**
+     * One page of the trackers still waiting, created at or after `createdSince` (older ones have
+     * expired), in id order after `afterId`: a run walks every page, so no tracker waits behind
+     * others that never match.
+     */
+    pendingPage(
+        db: Executor,
+        page: { afterId: number; limit: number; createdSince: Date },
+    ): Promise<PurchaseTracker[]> {
+        return db
+            .select()
+            .from(t)
+            .where(
+                and(
+                    eq(t.pushed, false),
+                    gt(t.id, page.afterId),
+                    gte(t.createdAt, page.createdSince),
+                ),
+            )
+            .orderBy(asc(t.id))
+            .limit(page.limit);
+    }
+
+    /** Drops the trackers whose purchase never came before `createdBefore`. */
+    async deleteExpired(db: Executor, createdBefore: Date): Promise<number> {
+        const deleted = await db
+            .delete(t)
+            .where(and(eq(t.pushed, false), lt(t.createdAt, createdBefore)))
+            .returning({ id: t.id });
+        return deleted.length;
+    }
+
+    /** Whether a live tracker waits for one of these shop order ids. */
+    async awaitsAnyOf(
+        db: Executor,
+        externalPurchaseIds: readonly string[],
+        createdSince: Date,
+    ): Promise<boolean> {
+        if (externalPurchaseIds.length === 0) return false;
+        const [row] = await db
+            .select({ id: t.id })
+            .from(t)
+            .where(
+                and(
+                    inArray(t.externalPurchaseId, [...externalPurchaseIds]),
+                    eq(t.pushed, false),
+                    gte(t.createdAt, createdSince),
+                ),
+            )
+            .limit(1);
+        return row !== undefined;
     }
 
     /** Locks one still-unpushed tracker (none if another runner holds or pushed it). */
@@ -43,19 +92,5 @@ export class PurchaseTrackersRepository {
             .update(t)
             .set({ pushed: true, pushedAt: new Date(), interactionId })
             .where(and(eq(t.id, id), eq(t.pushed, false)));
-    }
-
-    /** Purchases some wallet is waiting for (the oracle prioritises their products' roots). */
-    awaiting(
-        db: Executor,
-    ): Promise<Array<{ token: string; externalPurchaseId: string; externalCustomerId: string }>> {
-        return db
-            .select({
-                token: t.token,
-                externalPurchaseId: t.externalPurchaseId,
-                externalCustomerId: t.externalCustomerId,
-            })
-            .from(t)
-            .where(eq(t.pushed, false));
     }
 }

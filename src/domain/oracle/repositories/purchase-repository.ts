@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Hex } from "viem";
 import type { Database, Executor } from "../../../infrastructure/persistence";
 import {
@@ -42,6 +42,12 @@ export type PurchaseForProof = {
     merkleRoot: Hex | null;
     synced: boolean;
 };
+
+/** A shop order as a purchase tracker names it: the order id and its checkout token. */
+export type PurchaseRef = { token: string; externalPurchaseId: string };
+
+/** Refs per statement: two bound parameters each, far below PostgreSQL's 65,535. */
+const REFS_PER_QUERY = 1_000;
 
 export type CommittedLeaf = { leafIndex: number; leaf: Uint8Array };
 
@@ -110,6 +116,53 @@ export class PurchaseRepository {
 
     async findForProofByPurchaseId(purchaseId: Hex): Promise<PurchaseForProof | undefined> {
         return this.findForProof(eq(purchase.purchaseId, purchaseId));
+    }
+
+    /**
+     * The purchases of many refs in one statement per thousand (trackers are looked up as a set,
+     * not one query each), keyed by `refKey`; refs without a purchase are absent.
+     */
+    async findForProofByTokens(
+        refs: readonly PurchaseRef[],
+    ): Promise<Map<string, PurchaseForProof>> {
+        const found = new Map<string, PurchaseForProof>();
+        for (let start = 0; start < refs.length; start += REFS_PER_QUERY) {
+            const chunk = refs.slice(start, start + REFS_PER_QUERY);
+            const rows = await this.selectForProof().where(
+                and(
+                    inArray(purchase.purchaseToken, [...new Set(chunk.map((r) => r.token))]),
+                    inArray(purchase.externalId, [
+                        ...new Set(chunk.map((r) => r.externalPurchaseId)),
+                    ]),
+                ),
+            );
+            // The two IN lists also match crossed pairs: keep exact (token, order id) pairs only.
+            const wanted = new Set(chunk.map(refKey));
+            for (const { externalId, purchaseToken, ...row } of rows) {
+                const key = refKey({ token: purchaseToken ?? "", externalPurchaseId: externalId });
+                if (wanted.has(key)) found.set(key, row);
+            }
+        }
+        return found;
+    }
+
+    private selectForProof() {
+        return this.db
+            .select({
+                externalId: purchase.externalId,
+                purchaseToken: purchase.purchaseToken,
+                oracleId: purchase.oracleId,
+                purchaseId: purchase.purchaseId,
+                status: purchase.status,
+                leaf: purchase.leaf,
+                leafIndex: purchase.leafIndex,
+                leafPending: purchase.leafPending,
+                productId: productOracleTable.productId,
+                merkleRoot: productOracleTable.merkleRoot,
+                synced: productOracleTable.synced,
+            })
+            .from(purchase)
+            .innerJoin(productOracleTable, eq(productOracleTable.id, purchase.oracleId));
     }
 
     private async findForProof(where: ReturnType<typeof eq> | undefined) {
@@ -216,3 +269,6 @@ export class PurchaseRepository {
         return { count: rows.length, preimages };
     }
 }
+
+/** The identity of a ref in maps (a NUL cannot occur in either part: JSON strings reject it). */
+export const refKey = (ref: PurchaseRef): string => `${ref.externalPurchaseId}\u0000${ref.token}`;

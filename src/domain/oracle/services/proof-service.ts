@@ -1,6 +1,11 @@
 import { bytesToHex, type Hex } from "viem";
 import type { Database } from "../../../infrastructure/persistence";
-import type { PurchaseForProof, PurchaseRepository } from "../repositories/purchase-repository";
+import {
+    type PurchaseForProof,
+    type PurchaseRef,
+    type PurchaseRepository,
+    refKey,
+} from "../repositories/purchase-repository";
 import { keccak256Into } from "./keccak";
 import { type PurchaseStatus, statusOfLeaf } from "./purchase-leaf";
 import { type MerkleTreeCache, rootMatches } from "./tree-cache";
@@ -36,6 +41,20 @@ export class ProofService {
         return this.prove(
             await this.purchases.findForProofByToken(params.token, params.externalPurchaseId),
         );
+    }
+
+    /** One result per ref, in order, from one look-up of all the refs' purchases. */
+    async forPurchaseTokens(refs: readonly PurchaseRef[]): Promise<PurchaseProofResult[]> {
+        const found = await this.purchases.findForProofByTokens(refs);
+        const results: PurchaseProofResult[] = [];
+        for (const ref of refs) results.push(await this.prove(found.get(refKey(ref))));
+        return results;
+    }
+
+    /** The products of the refs' known purchases (no proof is built). */
+    async productIdsOf(refs: readonly PurchaseRef[]): Promise<Hex[]> {
+        const found = await this.purchases.findForProofByTokens(refs);
+        return [...new Set([...found.values()].map((purchase) => purchase.productId))];
     }
 
     async forPurchaseId(purchaseId: Hex): Promise<PurchaseProofResult> {

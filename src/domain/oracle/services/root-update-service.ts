@@ -17,6 +17,8 @@ import { type MerkleTreeCache, rootMatches } from "./tree-cache";
 /** Port: products for which a purchase tracker waits for a proof (owned by interactions). */
 export type PendingPurchaseTrackers = {
     productIdsAwaitingProof(): Promise<Hex[]>;
+    /** Whether a live tracker waits for one of these shop order ids (one query). */
+    awaitsAnyOf(externalPurchaseIds: readonly string[]): Promise<boolean>;
 };
 
 export type RootSyncedEvent = { productId: Hex; merkleRoot: Hex; txHash: Hex | null };
@@ -29,7 +31,10 @@ export type RootUpdateSettings = { threshold: number; maxAgeMinutes: number };
  * record `synced` only after the receipt. Runs under the job's advisory lock (one runner).
  */
 export class RootUpdateService {
-    private trackers: PendingPurchaseTrackers = { productIdsAwaitingProof: async () => [] };
+    private trackers: PendingPurchaseTrackers = {
+        productIdsAwaitingProof: async () => [],
+        awaitsAnyOf: async () => false,
+    };
     private readonly listeners = new Set<(event: RootSyncedEvent) => void>();
 
     constructor(
@@ -53,10 +58,9 @@ export class RootUpdateService {
         return () => this.listeners.delete(listener);
     }
 
-    /** Whether a tracker waits for this product (webhooks use it to wake the job early). */
-    async isAwaitedProduct(productId: Hex): Promise<boolean> {
-        const awaited = await this.trackers.productIdsAwaitingProof();
-        return awaited.some((id) => canonicalProductId(id) === productId);
+    /** Whether a tracker waits for one of these orders (webhooks use it to wake the job early). */
+    isAwaitedPurchase(externalPurchaseIds: readonly string[]): Promise<boolean> {
+        return this.trackers.awaitsAnyOf(externalPurchaseIds);
     }
 
     async run(): Promise<void> {

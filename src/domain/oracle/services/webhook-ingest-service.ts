@@ -59,7 +59,7 @@ export class WebhookIngestService {
             isRunningInProd: boolean;
             shopifyApiSecret: string | undefined;
             /** Called after a committed order (wakes the root job when a tracker waits). */
-            onOrderCommitted: (productId: Hex) => void;
+            onOrderCommitted: (productId: Hex, externalPurchaseId: string) => void;
         },
     ) {}
 
@@ -142,7 +142,7 @@ export class WebhookIngestService {
                 purchaseId,
             });
         }
-        this.deps.onOrderCommitted(productId);
+        this.deps.onOrderCommitted(productId, String(parsed.order.orderId));
         return { outcome: "processed", purchaseId };
     }
 
