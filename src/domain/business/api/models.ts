@@ -1,8 +1,8 @@
-import { FormatRegistry } from "@sinclair/typebox";
+import { FormatRegistry, type TLiteral, type TUnion } from "@sinclair/typebox";
 import { t } from "elysia";
 import { AddressSchema, HexSchema } from "../../../utils/schemas";
 import { normaliseProductDomain } from "../services/product-domain";
-import { PRODUCT_TYPES } from "../services/product-metadata";
+import type { ProductType } from "../services/product-metadata";
 import { STABLECOINS } from "../services/stablecoins";
 
 // Garbage domains fail validation (422 naming the field) instead of reaching the services.
@@ -18,13 +18,34 @@ export const DomainInput = t.String({
     examples: ["shop.example", "https://www.shop.example/path"],
 });
 
-export const StablecoinModel = t.Union(STABLECOINS.map((coin) => t.Literal(coin)));
+/**
+ * One t.Literal per value, typed per value: a plain `.map` types every element as one literal of
+ * the whole union, which Elysia's route types (and so the typed client, src/client.ts) read as
+ * `never`. (t.UnionEnum would type well but defaults an absent optional field to its first value.)
+ */
+function literalUnion<const T extends readonly string[]>(values: T) {
+    return t.Union(values.map((value) => t.Literal(value))) as unknown as TUnion<{
+        -readonly [K in keyof T]: TLiteral<T[K]>;
+    }>;
+}
 
-export const ProductTypeModel = t.Union(
-    (Object.keys(PRODUCT_TYPES) as Array<keyof typeof PRODUCT_TYPES>).map((type) =>
-        t.Literal(type),
-    ),
-);
+const PRODUCT_TYPE_NAMES = [
+    "dapp",
+    "press",
+    "webshop",
+    "retail",
+    "referral",
+    "purchase",
+] as const satisfies readonly ProductType[];
+// Compile-time check that the list names every product type.
+const everyProductType: Record<ProductType, true> = Object.fromEntries(
+    PRODUCT_TYPE_NAMES.map((type) => [type, true]),
+) as Record<(typeof PRODUCT_TYPE_NAMES)[number], true>;
+void everyProductType;
+
+export const StablecoinModel = literalUnion(STABLECOINS);
+
+export const ProductTypeModel = literalUnion(PRODUCT_TYPE_NAMES);
 
 export const DnsTxtQuery = t.Object({ domain: DomainInput });
 
