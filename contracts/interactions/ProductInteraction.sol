@@ -7,29 +7,29 @@ import {ProductAdministratorRegistry} from "../products/ProductAdministratorRegi
 import {ProductRoles} from "../products/ProductRoles.sol";
 import {PurchaseOracle} from "../oracle/PurchaseOracle.sol";
 import {IInteractionCampaign} from "./IInteractionCampaign.sol";
+import {InteractionBatchCodec} from "./InteractionBatchCodec.sol";
 import {InteractionTypes} from "./InteractionTypes.sol";
+import {ISessionRegistry} from "./ISessionRegistry.sol";
 
-interface ISessionRegistry {
-    function isSessionValid(address wallet) external view returns (bool);
+/// @dev The state of the contract a product used before this one (LegacyProductInteraction),
+/// still authoritative for what it recorded.
+interface IPreviousInteractionContract {
+    function referrerOf(address referee) external view returns (address);
+    function isPurchaseProcessed(uint256 purchaseId) external view returns (bool);
 }
 
 /// @title ProductInteraction
-/// @notice A product's interaction contract. Anyone may submit a batch (the signatures are the
-/// authorization); each interaction must be EIP-712 signed by a wallet holding
-/// INTERACTION_MANAGER (or admin / ownership) on the product in the admin registry.
-/// Exactly-once: every interaction carries a unique id, consumed only when accepted. A bad item
-/// never reverts the batch: it is reported with `InteractionRejected(id, wallet, reason)` where
-/// `reason` is the selector of one of this contract's (or the oracle's) custom errors.
+/// @notice A product's interaction contract. Interactions come in batches: a packed item list
+/// (InteractionBatchCodec) authorised by one EIP-712 signature over the whole list by a wallet
+/// holding INTERACTION_MANAGER (or admin / ownership) on the product; anyone may submit it.
+/// Exactly-once: ids are the product's sequential interaction ids, one bit each in a bitmap (one
+/// storage slot per 256 ids), set only when an item is accepted and never cleared, so an id is
+/// accepted at most once whatever batch carries it. A bad item never reverts the batch: it is
+/// reported with `InteractionRejected(id, wallet, reason)`, `reason` being the selector of one of
+/// this contract's (or the oracle's) custom errors. An unauthorised batch reverts as a whole.
 contract ProductInteraction is EIP712 {
-    struct SignedInteraction {
-        bytes32 id;
-        address wallet;
-        bytes data;
-        bytes signature;
-    }
-
-    bytes32 public constant INTERACTION_TYPEHASH =
-        keccak256("Interaction(bytes32 id,uint256 productId,address wallet,bytes data)");
+    bytes32 public constant BATCH_TYPEHASH =
+        keccak256("InteractionBatch(uint256 productId,bytes items)");
     uint256 public constant MAX_CAMPAIGNS = 4;
     /// @dev Gas given to each interaction and to each campaign call. Fixed amounts make an item's
     /// outcome independent of the transaction's gas limit: without them, eth_estimateGas finds a
@@ -42,32 +42,26 @@ contract ProductInteraction is EIP712 {
     ISessionRegistry public immutable sessions;
     ProductAdministratorRegistry public immutable adminRegistry;
     PurchaseOracle public immutable oracle;
+    /// @dev The contract this one replaced (zero when none): its referrals and processed
+    /// purchases still count here.
+    IPreviousInteractionContract public immutable previous;
 
-    mapping(bytes32 id => bool) public isHandled;
-    mapping(address referee => address referrer) public referrerOf;
-    mapping(uint256 purchaseId => bool) public isPurchaseProcessed;
+    mapping(uint256 word => uint256 bits) private _handled;
+    mapping(address referee => address referrer) private _referrerOf;
+    mapping(uint256 purchaseId => bool) private _purchaseProcessed;
     address[] private _campaigns;
 
-    event InteractionHandled(
-        bytes32 indexed id,
-        uint256 indexed productId,
-        address indexed wallet,
-        bytes4 interactionType,
-        bytes data
-    );
-    event InteractionRejected(bytes32 indexed id, address indexed wallet, bytes4 reason);
-    event ReferralLinkCreated(address indexed wallet);
+    event InteractionHandled(uint256 indexed id, address indexed wallet, bytes4 interactionType);
+    event InteractionRejected(uint256 indexed id, address indexed wallet, bytes4 reason);
     event UserReferred(address indexed referee, address indexed referrer);
     event PurchaseCompleted(address indexed wallet, uint256 indexed purchaseId);
     event CampaignAttached(address indexed campaign);
     event CampaignDetached(address indexed campaign);
-    event CampaignFailed(address indexed campaign, bytes32 indexed interactionId);
+    event CampaignFailed(address indexed campaign, uint256 indexed interactionId);
 
     // Rejection reasons (their selectors are emitted, they are never bubbled up from a batch).
     error InteractionAlreadyHandled();
     error MalformedInteraction();
-    error InvalidInteractionSignature();
-    error SignerNotAllowed();
     error NoValidSession();
     error AlreadyReferred();
     error InvalidReferrer();
@@ -75,6 +69,8 @@ contract ProductInteraction is EIP712 {
     error PurchaseAlreadyProcessed();
     error InteractionFailed();
     // Call errors.
+    error InvalidBatchSignature();
+    error SignerNotAllowed();
     error OnlySelf();
     error InsufficientGasForBatch();
     error Unauthorized();
@@ -87,22 +83,36 @@ contract ProductInteraction is EIP712 {
         uint256 productId_,
         ISessionRegistry sessions_,
         ProductAdministratorRegistry adminRegistry_,
-        PurchaseOracle oracle_
-    ) EIP712("ProductInteraction", "1") {
+        PurchaseOracle oracle_,
+        IPreviousInteractionContract previous_
+    ) EIP712("ProductInteraction", "2") {
         productId = productId_;
         sessions = sessions_;
         adminRegistry = adminRegistry_;
         oracle = oracle_;
+        previous = previous_;
     }
 
-    /// @return accepted how many interactions of the batch were accepted
-    function handleInteractions(SignedInteraction[] calldata interactions)
+    /// @param items the packed items (InteractionBatchCodec)
+    /// @param signature EIP-712 signature of InteractionBatch(productId, items) by the product's
+    /// interaction manager
+    /// @return accepted how many items of the batch were accepted
+    function handleInteractions(bytes calldata items, bytes calldata signature)
         external
         returns (uint256 accepted)
     {
-        for (uint256 i = 0; i < interactions.length; i++) {
-            SignedInteraction calldata item = interactions[i];
-            bytes4 reason = _precheck(item);
+        (address signer, ECDSA.RecoverError err,) =
+            ECDSA.tryRecoverCalldata(batchDigest(items), signature);
+        if (err != ECDSA.RecoverError.NoError) revert InvalidBatchSignature();
+        if (!adminRegistry.hasAllRolesOrAdmin(productId, signer, ProductRoles.INTERACTION_MANAGER)) {
+            revert SignerNotAllowed();
+        }
+        uint256 offset = 0;
+        while (offset < items.length) {
+            (uint256 id, address wallet, bytes calldata data, uint256 next) =
+                InteractionBatchCodec.itemAt(items, offset);
+            offset = next;
+            bytes4 reason = _precheck(id, wallet, data);
             if (reason == bytes4(0)) {
                 // A self-call so that a failing interaction (bad proof, malformed payload) rolls
                 // back alone instead of reverting the batch.
@@ -110,44 +120,43 @@ contract ProductInteraction is EIP712 {
                 if (gasleft() < INTERACTION_GAS + INTERACTION_GAS / 63 + 20_000) {
                     revert InsufficientGasForBatch();
                 }
-                try this.executeInteraction{gas: INTERACTION_GAS}(item.id, item.wallet, item.data) {
+                try this.executeInteraction{gas: INTERACTION_GAS}(id, wallet, data) {
                     accepted++;
                     continue;
-                } catch (bytes memory err) {
-                    reason = err.length >= 4 ? bytes4(err) : InteractionFailed.selector;
+                } catch (bytes memory failure) {
+                    reason = failure.length >= 4 ? bytes4(failure) : InteractionFailed.selector;
                 }
             }
-            emit InteractionRejected(item.id, item.wallet, reason);
+            emit InteractionRejected(id, wallet, reason);
         }
     }
 
     /// @dev Only callable by this contract, from handleInteractions.
-    function executeInteraction(bytes32 id, address wallet, bytes calldata data) external {
+    function executeInteraction(uint256 id, address wallet, bytes calldata data) external {
         if (msg.sender != address(this)) revert OnlySelf();
-        isHandled[id] = true;
+        _handled[id >> 8] |= 1 << (id & 0xff);
         bytes4 interactionType = bytes4(data[:4]);
         if (interactionType == InteractionTypes.REFERRAL_REFERRED) {
             address referrer = abi.decode(data[4:], (address));
             if (referrer == address(0) || referrer == wallet) revert InvalidReferrer();
-            if (referrerOf[wallet] != address(0)) revert AlreadyReferred();
-            referrerOf[wallet] = referrer;
+            if (referrerOf(wallet) != address(0)) revert AlreadyReferred();
+            _referrerOf[wallet] = referrer;
             emit UserReferred(wallet, referrer);
-        } else if (interactionType == InteractionTypes.REFERRAL_CREATE_LINK) {
-            emit ReferralLinkCreated(wallet);
         } else if (interactionType == InteractionTypes.PURCHASE_COMPLETED) {
             (uint256 purchaseId, bytes32[] memory proof) = abi.decode(data[4:], (uint256, bytes32[]));
-            if (isPurchaseProcessed[purchaseId]) revert PurchaseAlreadyProcessed();
+            if (isPurchaseProcessed(purchaseId)) revert PurchaseAlreadyProcessed();
             if (
                 !oracle.verifyPurchase(
                     productId, purchaseId, InteractionTypes.PURCHASE_STATUS_COMPLETED, proof
                 )
             ) revert InvalidPurchaseProof();
-            isPurchaseProcessed[purchaseId] = true;
+            _purchaseProcessed[purchaseId] = true;
             emit PurchaseCompleted(wallet, purchaseId);
         }
-        emit InteractionHandled(id, productId, wallet, interactionType, data);
+        emit InteractionHandled(id, wallet, interactionType);
 
-        for (uint256 i = 0; i < _campaigns.length; i++) {
+        uint256 campaigns = _campaigns.length;
+        for (uint256 i = 0; i < campaigns; i++) {
             try IInteractionCampaign(_campaigns[i]).onInteraction{gas: CAMPAIGN_GAS}(
                 wallet, interactionType, data
             ) {}
@@ -157,30 +166,34 @@ contract ProductInteraction is EIP712 {
         }
     }
 
-    /// @notice Dry run (for eth_call) of many interactions' own logic, each as handleInteractions
-    /// would run it and each alone (its effects rolled back before the next), so a whole claim is
-    /// simulated in one call. Signature and session checks are not part of it.
+    /// @notice Dry run (for eth_call) of a packed item list's own logic, each item as
+    /// handleInteractions would run it and each alone (its effects rolled back before the next),
+    /// so a whole batch is simulated in one call. Signature, session and id checks are not part
+    /// of it (ids are given at execution).
     /// @return reasons per item: empty when it would be accepted, else its revert data
     /// (InteractionFailed when it reverted without data, e.g. out of gas)
-    function simulateInteractions(
-        bytes32[] calldata ids,
-        address[] calldata wallets,
-        bytes[] calldata data
-    ) external returns (bytes[] memory reasons) {
-        if (wallets.length != ids.length || data.length != ids.length) revert MalformedInteraction();
-        reasons = new bytes[](ids.length);
-        for (uint256 i = 0; i < ids.length; i++) {
+    function simulateInteractions(bytes calldata items) external returns (bytes[] memory reasons) {
+        reasons = new bytes[](countItems(items));
+        uint256 offset = 0;
+        for (uint256 i = 0; i < reasons.length; i++) {
+            (uint256 id, address wallet, bytes calldata data, uint256 next) =
+                InteractionBatchCodec.itemAt(items, offset);
+            offset = next;
+            if (data.length < 4) {
+                reasons[i] = abi.encodeWithSelector(MalformedInteraction.selector);
+                continue;
+            }
             // As in handleInteractions, an item never runs with less than INTERACTION_GAS (two
             // calls deep here, so twice the 1/64 kept back).
             if (gasleft() < INTERACTION_GAS + 2 * (INTERACTION_GAS / 63) + 40_000) {
                 revert InsufficientGasForBatch();
             }
-            try this.simulateInteraction(ids[i], wallets[i], data[i]) {}
-            catch (bytes memory err) {
-                if (err.length < 4) {
+            try this.simulateInteraction(id, wallet, data) {}
+            catch (bytes memory failure) {
+                if (failure.length < 4) {
                     reasons[i] = abi.encodeWithSelector(InteractionFailed.selector);
-                } else if (bytes4(err) != SimulationPassed.selector) {
-                    reasons[i] = err;
+                } else if (bytes4(failure) != SimulationPassed.selector) {
+                    reasons[i] = failure;
                 }
             }
         }
@@ -188,20 +201,62 @@ contract ProductInteraction is EIP712 {
 
     /// @notice Runs one interaction's logic like handleInteractions, then always reverts (with
     /// SimulationPassed when it passed, its own error otherwise): open to anyone, it changes nothing.
-    function simulateInteraction(bytes32 id, address wallet, bytes calldata data) external {
+    function simulateInteraction(uint256 id, address wallet, bytes calldata data) external {
         this.executeInteraction{gas: INTERACTION_GAS}(id, wallet, data);
         revert SimulationPassed();
     }
 
-    /// @notice EIP-712 digest the product signer signs for one interaction.
-    function interactionDigest(bytes32 id, address wallet, bytes calldata data)
-        public
-        view
-        returns (bytes32)
+    /// @notice The items of a packed list, as handleInteractions reads them (for indexers and
+    /// for the encoding's tests).
+    function decodeItems(bytes calldata items)
+        external
+        pure
+        returns (uint256[] memory ids, address[] memory wallets, bytes[] memory data)
     {
-        return _hashTypedDataV4(
-            keccak256(abi.encode(INTERACTION_TYPEHASH, id, productId, wallet, keccak256(data)))
-        );
+        uint256 n = countItems(items);
+        ids = new uint256[](n);
+        wallets = new address[](n);
+        data = new bytes[](n);
+        uint256 offset = 0;
+        for (uint256 i = 0; i < n; i++) {
+            bytes calldata item;
+            (ids[i], wallets[i], item, offset) = InteractionBatchCodec.itemAt(items, offset);
+            data[i] = item;
+        }
+    }
+
+    function countItems(bytes calldata items) public pure returns (uint256 n) {
+        uint256 offset = 0;
+        while (offset < items.length) {
+            (,,, offset) = InteractionBatchCodec.itemAt(items, offset);
+            n++;
+        }
+    }
+
+    /// @notice EIP-712 digest the product signer signs for a batch.
+    function batchDigest(bytes calldata items) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(BATCH_TYPEHASH, productId, keccak256(items))));
+    }
+
+    function isHandled(uint256 id) public view returns (bool) {
+        return _handled[id >> 8] & (1 << (id & 0xff)) != 0;
+    }
+
+    /// @notice The bitmap word of ids [word * 256, word * 256 + 255], bit i for id word * 256 + i.
+    function handledWord(uint256 word) external view returns (uint256) {
+        return _handled[word];
+    }
+
+    function referrerOf(address referee) public view returns (address referrer) {
+        referrer = _referrerOf[referee];
+        if (referrer == address(0) && address(previous) != address(0)) {
+            referrer = previous.referrerOf(referee);
+        }
+    }
+
+    function isPurchaseProcessed(uint256 purchaseId) public view returns (bool) {
+        return _purchaseProcessed[purchaseId]
+            || (address(previous) != address(0) && previous.isPurchaseProcessed(purchaseId));
     }
 
     function attachCampaign(address campaign) external {
@@ -229,16 +284,14 @@ contract ProductInteraction is EIP712 {
         return _campaigns;
     }
 
-    function _precheck(SignedInteraction calldata item) private view returns (bytes4) {
-        if (isHandled[item.id]) return InteractionAlreadyHandled.selector;
-        if (item.data.length < 4) return MalformedInteraction.selector;
-        (address signer, ECDSA.RecoverError err,) =
-            ECDSA.tryRecoverCalldata(interactionDigest(item.id, item.wallet, item.data), item.signature);
-        if (err != ECDSA.RecoverError.NoError) return InvalidInteractionSignature.selector;
-        if (!adminRegistry.hasAllRolesOrAdmin(productId, signer, ProductRoles.INTERACTION_MANAGER)) {
-            return SignerNotAllowed.selector;
-        }
-        if (!sessions.isSessionValid(item.wallet)) return NoValidSession.selector;
+    function _precheck(uint256 id, address wallet, bytes calldata data)
+        private
+        view
+        returns (bytes4)
+    {
+        if (isHandled(id)) return InteractionAlreadyHandled.selector;
+        if (data.length < 4) return MalformedInteraction.selector;
+        if (!sessions.isSessionValid(wallet)) return NoValidSession.selector;
         return bytes4(0);
     }
 

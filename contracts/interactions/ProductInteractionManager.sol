@@ -8,13 +8,18 @@ import {ProductRegistry} from "../products/ProductRegistry.sol";
 import {ProductAdministratorRegistry} from "../products/ProductAdministratorRegistry.sol";
 import {ProductRoles} from "../products/ProductRoles.sol";
 import {PurchaseOracle} from "../oracle/PurchaseOracle.sol";
-import {ProductInteraction, ISessionRegistry} from "./ProductInteraction.sol";
+import {ISessionRegistry} from "./ISessionRegistry.sol";
+import {LegacyProductInteraction} from "./LegacyProductInteraction.sol";
+import {IPreviousInteractionContract, ProductInteraction} from "./ProductInteraction.sol";
 
 /// @title ProductInteractionManager
 /// @notice Deploys one interaction contract per product (CREATE2, salt = product id) and keeps the
 /// wallets' interaction sessions: a wallet opts in, for a limited time, to the backend pushing
 /// interactions on its behalf. Sessions are global (not per product) since they express consent
 /// of the wallet, not of a merchant.
+/// A product whose contract is a LegacyProductInteraction moves to ProductInteraction with
+/// upgradeInteractionContract: the legacy contract is retired (every session reads as closed to
+/// it, so it accepts nothing more) and the new one inherits its referrals and processed purchases.
 contract ProductInteractionManager is EIP712, Nonces {
     bytes32 public constant OPEN_SESSION_TYPEHASH =
         keccak256("OpenSession(address wallet,uint48 validUntil,uint256 nonce)");
@@ -24,9 +29,14 @@ contract ProductInteractionManager is EIP712, Nonces {
     PurchaseOracle public immutable oracle;
 
     mapping(uint256 productId => address) private _interactionContracts;
+    mapping(uint256 productId => address) private _legacyInteractionContracts;
+    mapping(address interactionContract => bool) private _retired;
     mapping(address wallet => uint48 validUntil) private _sessions;
 
     event InteractionContractDeployed(uint256 indexed productId, address interactionContract);
+    event InteractionContractUpgraded(
+        uint256 indexed productId, address retired, address interactionContract
+    );
     event SessionOpened(address indexed wallet, uint48 validUntil);
     event SessionClosed(address indexed wallet);
 
@@ -36,6 +46,7 @@ contract ProductInteractionManager is EIP712, Nonces {
     error NoInteractionContractFound(uint256 productId);
     error InvalidSessionEnd();
     error InvalidSignature();
+    error NotALegacyInteractionContract(uint256 productId);
 
     constructor(
         ProductRegistry registry_,
@@ -50,21 +61,74 @@ contract ProductInteractionManager is EIP712, Nonces {
     /// @notice By a registry minter (backend mint flow) or the product's owner / admin /
     /// interaction manager.
     function deployInteractionContract(uint256 productId) external returns (address deployed) {
-        if (registry.productOwner(productId) == address(0)) revert ProductNotFound(productId);
-        if (
-            !registry.isMinter(msg.sender)
-                && !adminRegistry.hasAllRolesOrAdmin(
-                    productId, msg.sender, ProductRoles.INTERACTION_MANAGER
-                )
-        ) revert Unauthorized();
+        _onlyDeployer(productId);
         if (_interactionContracts[productId] != address(0)) {
             revert InteractionContractAlreadyDeployed(productId);
         }
         deployed = address(
-            new ProductInteraction{salt: bytes32(productId)}(productId, ISessionRegistry(address(this)), adminRegistry, oracle)
+            new ProductInteraction{salt: bytes32(productId)}(
+                productId,
+                ISessionRegistry(address(this)),
+                adminRegistry,
+                oracle,
+                IPreviousInteractionContract(address(0))
+            )
         );
         _interactionContracts[productId] = deployed;
         emit InteractionContractDeployed(productId, deployed);
+    }
+
+    /// @notice Deploys the previous version (LegacyProductInteraction) for a product without a
+    /// contract: the gas bench's baseline, and rehearsals of the upgrade. Same callers.
+    function deployLegacyInteractionContract(uint256 productId) external returns (address deployed) {
+        _onlyDeployer(productId);
+        if (_interactionContracts[productId] != address(0)) {
+            revert InteractionContractAlreadyDeployed(productId);
+        }
+        deployed = address(
+            new LegacyProductInteraction{salt: bytes32(productId)}(
+                productId, ISessionRegistry(address(this)), adminRegistry, oracle
+            )
+        );
+        _interactionContracts[productId] = deployed;
+        _legacyInteractionContracts[productId] = deployed;
+        emit InteractionContractDeployed(productId, deployed);
+    }
+
+    /// @notice Moves a product from its LegacyProductInteraction to a new ProductInteraction.
+    /// The legacy contract is retired at once: from this transaction on it rejects every item
+    /// (NoValidSession), so whatever it had in flight either was accepted before or is rejected.
+    /// Campaigns are per interaction contract: attach new ones to the new contract.
+    function upgradeInteractionContract(uint256 productId) external returns (address deployed) {
+        _onlyDeployer(productId);
+        address legacy = _legacyInteractionContracts[productId];
+        if (legacy == address(0) || _interactionContracts[productId] != legacy) {
+            revert NotALegacyInteractionContract(productId);
+        }
+        _retired[legacy] = true;
+        deployed = address(
+            new ProductInteraction{salt: bytes32(productId)}(
+                productId,
+                ISessionRegistry(address(this)),
+                adminRegistry,
+                oracle,
+                IPreviousInteractionContract(legacy)
+            )
+        );
+        _interactionContracts[productId] = deployed;
+        emit InteractionContractUpgraded(productId, legacy, deployed);
+    }
+
+    /// @notice The retired legacy contract of an upgraded product (zero when there is none).
+    function retiredInteractionContract(uint256 productId) external view returns (address) {
+        address legacy = _legacyInteractionContracts[productId];
+        return _retired[legacy] ? legacy : address(0);
+    }
+
+    /// @notice Whether a product's current contract is the legacy version.
+    function isLegacyInteractionContract(uint256 productId) external view returns (bool) {
+        address current = _interactionContracts[productId];
+        return current != address(0) && current == _legacyInteractionContracts[productId];
     }
 
     function getInteractionContract(uint256 productId) external view returns (address) {
@@ -98,12 +162,24 @@ contract ProductInteractionManager is EIP712, Nonces {
         emit SessionClosed(msg.sender);
     }
 
+    /// @dev A retired interaction contract asking gets false: it accepts nothing any more.
     function isSessionValid(address wallet) external view returns (bool) {
+        if (_retired[msg.sender]) return false;
         return _sessions[wallet] >= block.timestamp;
     }
 
     function sessionValidUntil(address wallet) external view returns (uint48) {
         return _sessions[wallet];
+    }
+
+    function _onlyDeployer(uint256 productId) private view {
+        if (registry.productOwner(productId) == address(0)) revert ProductNotFound(productId);
+        if (
+            !registry.isMinter(msg.sender)
+                && !adminRegistry.hasAllRolesOrAdmin(
+                    productId, msg.sender, ProductRoles.INTERACTION_MANAGER
+                )
+        ) revert Unauthorized();
     }
 
     function _open(address wallet, uint48 validUntil) private {

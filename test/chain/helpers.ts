@@ -5,6 +5,7 @@ import {
     type ContractFunctionArgs,
     type ContractFunctionName,
     concatHex,
+    encodeFunctionData,
     encodePacked,
     type Hex,
     keccak256,
@@ -13,7 +14,15 @@ import {
     type TransactionReceipt,
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import type { ChainClients } from "../../src/infrastructure/blockchain";
+import {
+    type BackendSigners,
+    type BatchItem,
+    type ChainClients,
+    encodeInteractionItems,
+    interactionBatchTypedData,
+    productInteractionAbi,
+    signInteractionBatch,
+} from "../../src/infrastructure/blockchain";
 import { setBalance } from "./setup";
 
 export async function fundedAccount(clients: ChainClients): Promise<PrivateKeyAccount> {
@@ -75,4 +84,38 @@ export function merkleRootAndProof(leaves: Hex[], leaf: Hex): { root: Hex; proof
         level = next;
     }
     return { root: level[0]!, proof };
+}
+
+/**
+ * Calldata of ProductInteraction.handleInteractions for these items, signed as one batch by
+ * `signer` (default: the product's derived signer, as the executor signs).
+ */
+export async function signedBatchCall(params: {
+    signers: BackendSigners;
+    chainId: number;
+    product: { productId: bigint; interactionContract: Address };
+    items: BatchItem[];
+    signer?: PrivateKeyAccount;
+}): Promise<Hex> {
+    const items = encodeInteractionItems(params.items);
+    const typedData = interactionBatchTypedData({
+        chainId: params.chainId,
+        interactionContract: params.product.interactionContract,
+        productId: params.product.productId,
+        items,
+    });
+    const signature = params.signer
+        ? await params.signer.signTypedData(typedData)
+        : await signInteractionBatch({
+              signers: params.signers,
+              chainId: params.chainId,
+              interactionContract: params.product.interactionContract,
+              productId: params.product.productId,
+              items,
+          });
+    return encodeFunctionData({
+        abi: productInteractionAbi,
+        functionName: "handleInteractions",
+        args: [items, signature],
+    });
 }

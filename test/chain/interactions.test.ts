@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import {
     type Address,
+    type BaseError,
+    decodeErrorResult,
+    encodeFunctionData,
     erc20Abi,
     type Hex,
     type PrivateKeyAccount,
@@ -10,13 +13,16 @@ import {
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import {
+    type BatchItem,
     campaignBankAbi,
+    decodeInteractionItems,
     decodeRejectionReason,
+    encodeInteractionItems,
     encodePurchaseCompleted,
     encodeReferralCreateLink,
     encodeReferralReferred,
     INTERACTION_TYPE,
-    interactionTypedData,
+    MAX_INTERACTION_SEQUENCE,
     type MintedProduct,
     mintProduct,
     newInteractionId,
@@ -29,7 +35,7 @@ import {
     signInteraction,
     signInteractions,
 } from "../../src/infrastructure/blockchain";
-import { fundedAccount, merkleRootAndProof, purchaseLeaf, write } from "./helpers";
+import { fundedAccount, merkleRootAndProof, purchaseLeaf, signedBatchCall, write } from "./helpers";
 import { type ChainFixture, increaseTime, startChainFixture } from "./setup";
 
 let f: ChainFixture;
@@ -40,41 +46,60 @@ let product: MintedProduct;
 let bank: Address;
 let campaign: Address;
 
-type Item = { id: Hex; wallet: Address; data: Hex; signature: Hex };
-
-async function signed(wallet: Address, data: Hex, id: Hex = newInteractionId()): Promise<Item> {
-    const signature = await signInteraction({
-        signers: f.signers,
-        chainId: f.anvil.chainId,
-        interactionContract: product.interactionContract,
-        interaction: { id, productId: product.productId, wallet, data },
-    });
-    return { id, wallet, data, signature };
+let nextId = 1n;
+/** An item with the next sequential id, as the executor gives them. */
+function item(wallet: Address, data: Hex, id: bigint = nextId++): BatchItem {
+    return { id, wallet, data };
 }
 
-/** Pushes a batch from the interaction-executor, as the backend's job does. */
-async function pushBatch(items: Item[]) {
+/** Sends calldata to the product's contract from the interaction-executor (fixed gas: no estimate). */
+async function sendCall(data: Hex) {
     const hash = await f.signers.send(SIGNER_LABELS.interactionExecutor, ({ wallet, nonce }) =>
-        wallet.writeContract({
-            address: product.interactionContract,
-            abi: productInteractionAbi,
-            functionName: "handleInteractions",
-            args: [items],
-            nonce,
-        }),
+        wallet.sendTransaction({ to: product.interactionContract, data, nonce, gas: 8_000_000n }),
     );
-    const receipt = await f.clients.waitForReceipt(hash);
+    // Not waitForReceipt: it throws on a reverted transaction, which some tests expect.
+    const receipt = await f.clients.publicClient.waitForTransactionReceipt({ hash });
     const logs = parseEventLogs({ abi: productInteractionAbi, logs: receipt.logs });
     const handled = logs.flatMap((l) => (l.eventName === "InteractionHandled" ? [l.args.id] : []));
     const rejected = Object.fromEntries(
         logs.flatMap((l) =>
             l.eventName === "InteractionRejected"
-                ? [[l.args.id, decodeRejectionReason(l.args.reason)]]
+                ? [[String(l.args.id), decodeRejectionReason(l.args.reason)]]
                 : [],
         ),
-    );
+    ) as Record<string, string>;
     return { receipt, handled, rejected };
 }
+
+/** Pushes a batch signed by the product's signer, as the backend's job does. */
+async function pushBatch(items: BatchItem[]) {
+    return sendCall(
+        await signedBatchCall({ signers: f.signers, chainId: f.anvil.chainId, product, items }),
+    );
+}
+
+/** The custom error a call to the product's contract reverts with. */
+async function revertOf(data: Hex): Promise<string> {
+    try {
+        await f.clients.publicClient.call({ to: product.interactionContract, data });
+    } catch (error) {
+        const raw = (error as BaseError).walk(
+            (e) => typeof (e as { data?: unknown }).data === "string",
+        ) as {
+            data?: Hex;
+        } | null;
+        return decodeErrorResult({ abi: productInteractionAbi, data: raw?.data as Hex }).errorName;
+    }
+    return "no revert";
+}
+
+const isHandled = (id: bigint) =>
+    f.clients.publicClient.readContract({
+        address: product.interactionContract,
+        abi: productInteractionAbi,
+        functionName: "isHandled",
+        args: [id],
+    });
 
 async function openSession(account: PrivateKeyAccount, seconds: number) {
     const block = await f.clients.publicClient.getBlock();
@@ -171,56 +196,50 @@ describe("interaction sessions", () => {
         expect(await isSessionValid(shortLived.address)).toBe(false);
         expect(await isSessionValid(referee.address)).toBe(true);
         // An interaction for the expired wallet is rejected, not reverted.
-        const item = await signed(shortLived.address, encodeReferralCreateLink());
-        const { handled, rejected } = await pushBatch([item]);
+        const expired = item(shortLived.address, encodeReferralCreateLink());
+        const { handled, rejected } = await pushBatch([expired]);
         expect(handled).toEqual([]);
-        expect(rejected[item.id]).toBe("NoValidSession");
+        expect(rejected[String(expired.id)]).toBe("NoValidSession");
+        // Rejected ids are not consumed: the same id is accepted once the wallet has a session.
+        expect(await isHandled(expired.id)).toBe(false);
     });
 });
 
 describe("interaction batches", () => {
-    test("valid items are accepted; bad signer, no session and replays are rejected per item", async () => {
+    test("valid items are accepted; a reverted item, no session and a duplicate are rejected per item", async () => {
         const noSession = privateKeyToAccount(generatePrivateKey());
-        const createLink = await signed(referrer.address, encodeReferralCreateLink());
-        const referred = await signed(referee.address, encodeReferralReferred(referrer.address));
-        const strangerKey = privateKeyToAccount(generatePrivateKey());
-        const badSigner: Item = {
-            ...(await signed(referrer.address, encodeReferralCreateLink())),
-        };
-        badSigner.signature = await strangerKey.signTypedData(
-            interactionTypedData({
-                chainId: f.anvil.chainId,
-                interactionContract: product.interactionContract,
-                interaction: {
-                    id: badSigner.id,
-                    productId: product.productId,
-                    wallet: badSigner.wallet,
-                    data: badSigner.data,
-                },
-            }),
-        );
-        const tampered = { ...(await signed(referrer.address, encodeReferralCreateLink())) };
-        tampered.wallet = referee.address; // signature no longer matches the struct
-        const withoutSession = await signed(noSession.address, encodeReferralCreateLink());
+        const createLink = item(referrer.address, encodeReferralCreateLink());
+        const referred = item(referee.address, encodeReferralReferred(referrer.address));
+        // Reverts inside its own call (self-referral): rolled back alone.
+        const selfReferral = item(referrer.address, encodeReferralReferred(referrer.address));
+        const withoutSession = item(noSession.address, encodeReferralCreateLink());
         const duplicateInBatch = { ...createLink };
+        const last = item(referrer.address, encodeReferralCreateLink());
 
         const { handled, rejected, receipt } = await pushBatch([
             createLink,
             referred,
-            badSigner,
-            tampered,
+            selfReferral,
             withoutSession,
             duplicateInBatch,
+            last,
         ]);
         expect(receipt.status).toBe("success");
-        expect(handled).toEqual([createLink.id, referred.id]);
-        expect(rejected[badSigner.id]).toBe("SignerNotAllowed");
-        expect(rejected[tampered.id]).toBe("SignerNotAllowed");
-        expect(rejected[withoutSession.id]).toBe("NoValidSession");
-        expect(rejected[createLink.id]).toBe("InteractionAlreadyHandled");
+        expect(handled).toEqual([createLink.id, referred.id, last.id]);
+        expect(rejected[String(selfReferral.id)]).toBe("InvalidReferrer");
+        expect(rejected[String(withoutSession.id)]).toBe("NoValidSession");
+        expect(rejected[String(createLink.id)]).toBe("InteractionAlreadyHandled");
+        expect(await isHandled(selfReferral.id)).toBe(false);
 
         const typed = parseEventLogs({ abi: productInteractionAbi, logs: receipt.logs });
-        expect(typed.some((l) => l.eventName === "ReferralLinkCreated")).toBe(true);
+        const createdLink = typed.find(
+            (l) => l.eventName === "InteractionHandled" && l.args.id === createLink.id,
+        );
+        expect(createdLink?.args).toEqual({
+            id: createLink.id,
+            wallet: referrer.address,
+            interactionType: INTERACTION_TYPE.referralCreateLink,
+        });
         const userReferred = typed.find((l) => l.eventName === "UserReferred");
         expect(userReferred?.args).toEqual({
             referee: referee.address,
@@ -235,59 +254,172 @@ describe("interaction batches", () => {
         expect(recorded).toBe(referrer.address);
 
         // Replaying an accepted id in a later batch is rejected, the batch still succeeds.
-        const replay = await pushBatch([referred]);
+        const fresh = item(referrer.address, encodeReferralCreateLink());
+        const replay = await pushBatch([referred, fresh]);
         expect(replay.receipt.status).toBe("success");
-        expect(replay.handled).toEqual([]);
-        expect(replay.rejected[referred.id]).toBe("InteractionAlreadyHandled");
+        expect(replay.handled).toEqual([fresh.id]);
+        expect(replay.rejected[String(referred.id)]).toBe("InteractionAlreadyHandled");
+        // The very same signed transaction data again: every id refused.
+        const again = await pushBatch([fresh]);
+        expect(again.handled).toEqual([]);
+        expect(again.rejected[String(fresh.id)]).toBe("InteractionAlreadyHandled");
+    });
+
+    test("ids anywhere in the bitmap, across slots, are each accepted once", async () => {
+        const ids = [255n, 256n, 257n, 1000n, MAX_INTERACTION_SEQUENCE];
+        const items = ids.map((id) => item(referrer.address, encodeReferralCreateLink(), id));
+        const first = await pushBatch(items);
+        expect(first.handled).toEqual(ids);
+        for (const id of ids) expect(await isHandled(id)).toBe(true);
+        expect(await isHandled(258n)).toBe(false);
+        const word = await f.clients.publicClient.readContract({
+            address: product.interactionContract,
+            abi: productInteractionAbi,
+            functionName: "handledWord",
+            args: [1n],
+        });
+        expect(word & 0b11n).toBe(0b11n); // ids 256 and 257: bits 0 and 1 of slot 1
+        const second = await pushBatch(items);
+        expect(second.handled).toEqual([]);
+        expect(Object.values(second.rejected)).toEqual(ids.map(() => "InteractionAlreadyHandled"));
+    });
+
+    test("a batch signed by a non-signer is refused as a whole", async () => {
+        const stranger = privateKeyToAccount(generatePrivateKey());
+        const items = [item(referrer.address, encodeReferralCreateLink())];
+        const call = await signedBatchCall({
+            signers: f.signers,
+            chainId: f.anvil.chainId,
+            product,
+            items,
+            signer: stranger,
+        });
+        expect(await revertOf(call)).toBe("SignerNotAllowed");
+        const { receipt, handled } = await sendCall(call);
+        expect(receipt.status).toBe("reverted");
+        expect(handled).toEqual([]);
+        expect(await isHandled(items[0]?.id as bigint)).toBe(false);
+        // Nor is a signature of the same items for another product's contract accepted here.
+        const elsewhere = await signedBatchCall({
+            signers: f.signers,
+            chainId: f.anvil.chainId,
+            product: { ...product, interactionContract: f.deployment.productInteractionManager },
+            items,
+        });
+        expect((await sendCall(elsewhere)).receipt.status).toBe("reverted");
+    });
+
+    test("a tampered item voids the batch's signature: refused as a whole", async () => {
+        const honest = item(referrer.address, encodeReferralCreateLink());
+        const target = item(referee.address, encodeReferralCreateLink());
+        const signed = await signedBatchCall({
+            signers: f.signers,
+            chainId: f.anvil.chainId,
+            product,
+            items: [honest, target],
+        });
+        const stranger = privateKeyToAccount(generatePrivateKey());
+        // Same signature, the second item's wallet swapped for another one.
+        const swapped = signed.replace(
+            referee.address.slice(2).toLowerCase(),
+            stranger.address.slice(2).toLowerCase(),
+        ) as Hex;
+        expect(swapped).not.toBe(signed);
+        // The signature now recovers to some other address, which holds no role.
+        expect(await revertOf(swapped)).toBe("SignerNotAllowed");
+        const { receipt } = await sendCall(swapped);
+        expect(receipt.status).toBe("reverted");
+        expect(await isHandled(honest.id)).toBe(false);
+        expect(await isHandled(target.id)).toBe(false);
+        // The untouched batch goes through.
+        expect((await sendCall(signed)).handled).toEqual([honest.id, target.id]);
+    });
+});
+
+describe("packed encoding", () => {
+    const items: BatchItem[] = [
+        { id: 0n, wallet: "0x00000000000000000000000000000000000000aa", data: "0xb2c0f17c" },
+        {
+            id: 0x0102030405n,
+            wallet: "0x1111111111111111111111111111111111111111",
+            data: encodeReferralReferred("0x2222222222222222222222222222222222222222"),
+        },
+        {
+            id: MAX_INTERACTION_SEQUENCE,
+            wallet: "0x3333333333333333333333333333333333333333",
+            data: encodePurchaseCompleted(7n, [`0x${"ab".repeat(32)}`]),
+        },
+    ];
+
+    test("TypeScript: byte layout and round trip", () => {
+        const packed = encodeInteractionItems(items);
+        // id (6) | wallet (20) | length (2) | data
+        expect(packed.slice(0, 2 + 2 * 32)).toBe(`0x000000000000${"00".repeat(19)}aa0004b2c0f17c`);
+        expect(packed.length).toBe(2 + 2 * (3 * 28 + 4 + 36 + 4 + 32 * 4));
+        expect(decodeInteractionItems(packed)).toEqual(items);
+        expect(() => decodeInteractionItems(packed.slice(0, -2) as Hex)).toThrow(/truncated/);
+        expect(() =>
+            encodeInteractionItems([
+                { ...items[0], id: MAX_INTERACTION_SEQUENCE + 1n } as BatchItem,
+            ]),
+        ).toThrow(RangeError);
+    });
+
+    test("Solidity: the contract decodes what the backend encodes, and refuses a truncated list", async () => {
+        const packed = encodeInteractionItems(items);
+        const [ids, wallets, data] = await f.clients.publicClient.readContract({
+            address: product.interactionContract,
+            abi: productInteractionAbi,
+            functionName: "decodeItems",
+            args: [packed],
+        });
+        expect(ids).toEqual(items.map((i) => i.id));
+        expect(wallets.map((w) => w.toLowerCase())).toEqual(items.map((i) => i.wallet));
+        expect(data).toEqual(items.map((i) => i.data));
+        await expect(
+            f.clients.publicClient.readContract({
+                address: product.interactionContract,
+                abi: productInteractionAbi,
+                functionName: "decodeItems",
+                args: [packed.slice(0, -2) as Hex],
+            }),
+        ).rejects.toThrow(/MalformedBatch/);
     });
 });
 
 describe("batch simulation and signing", () => {
-    test("simulateInteractions judges each item alone and changes nothing", async () => {
+    test("simulateInteractions judges each item of a packed list alone and changes nothing", async () => {
         const someone = privateKeyToAccount(generatePrivateKey());
         const other = privateKeyToAccount(generatePrivateKey());
-        const ids = [
-            newInteractionId(),
-            newInteractionId(),
-            newInteractionId(),
-            newInteractionId(),
-        ];
-        const wallets = [someone.address, someone.address, someone.address, referee.address];
-        const data = [
-            encodeReferralReferred(referrer.address),
+        const items = [
+            item(someone.address, encodeReferralReferred(referrer.address)),
             // Alone it passes too: the first item's referral is rolled back before it runs.
-            encodeReferralReferred(other.address),
-            encodeReferralReferred(someone.address), // self-referral
-            encodeReferralReferred(other.address), // referee was referred above
+            item(someone.address, encodeReferralReferred(other.address)),
+            item(someone.address, encodeReferralReferred(someone.address)), // self-referral
+            item(referee.address, encodeReferralReferred(other.address)), // already referred
         ];
+        const packed = encodeInteractionItems(items);
         const { result } = await f.clients.publicClient.simulateContract({
             address: product.interactionContract,
             abi: productInteractionAbi,
             functionName: "simulateInteractions",
-            args: [ids, wallets, data],
+            args: [packed],
         });
         expect(result.slice(0, 2)).toEqual(["0x", "0x"]);
         expect(decodeRejectionReason(result[2] as Hex)).toBe("InvalidReferrer");
         expect(decodeRejectionReason(result[3] as Hex)).toBe("AlreadyReferred");
 
         // Sent as a transaction by anyone, it leaves no trace.
-        const hash = await f.clients.walletClient(merchant).writeContract({
-            address: product.interactionContract,
-            abi: productInteractionAbi,
-            functionName: "simulateInteractions",
-            args: [ids, wallets, data],
+        const hash = await f.clients.walletClient(merchant).sendTransaction({
+            to: product.interactionContract,
+            data: encodeFunctionData({
+                abi: productInteractionAbi,
+                functionName: "simulateInteractions",
+                args: [packed],
+            }),
         });
         await f.clients.waitForReceipt(hash);
-        for (const id of ids) {
-            expect(
-                await f.clients.publicClient.readContract({
-                    address: product.interactionContract,
-                    abi: productInteractionAbi,
-                    functionName: "isHandled",
-                    args: [id],
-                }),
-            ).toBe(false);
-        }
+        for (const { id } of items) expect(await isHandled(id)).toBe(false);
         expect(
             await f.clients.publicClient.readContract({
                 address: product.interactionContract,
@@ -298,7 +430,7 @@ describe("batch simulation and signing", () => {
         ).toBe("0x0000000000000000000000000000000000000000");
     });
 
-    test("signInteractions signs exactly as signInteraction", async () => {
+    test("legacy contract: signInteractions signs exactly as signInteraction", async () => {
         const items = [
             { id: newInteractionId(), wallet: referrer.address, data: encodeReferralCreateLink() },
             {
@@ -315,7 +447,14 @@ describe("batch simulation and signing", () => {
             interactions: items,
         });
         const one = await Promise.all(
-            items.map((item) => signed(item.wallet, item.data, item.id).then((s) => s.signature)),
+            items.map((i) =>
+                signInteraction({
+                    signers: f.signers,
+                    chainId: f.anvil.chainId,
+                    interactionContract: product.interactionContract,
+                    interaction: { ...i, productId: product.productId },
+                }),
+            ),
         );
         expect(batch).toEqual(one);
     });
@@ -383,16 +522,16 @@ describe("purchase oracle and referral rewards", () => {
     });
 
     test("purchase.completed credits referrer and referee, who then claim", async () => {
-        const wrongProof = await signed(
+        const wrongProof = item(
             referee.address,
             encodePurchaseCompleted(purchaseId, proof.slice(1)),
         );
-        const purchase = await signed(referee.address, encodePurchaseCompleted(purchaseId, proof));
-        const again = await signed(referee.address, encodePurchaseCompleted(purchaseId, proof));
+        const purchase = item(referee.address, encodePurchaseCompleted(purchaseId, proof));
+        const again = item(referee.address, encodePurchaseCompleted(purchaseId, proof));
         const { handled, rejected, receipt } = await pushBatch([wrongProof, purchase, again]);
-        expect(rejected[wrongProof.id]).toBe("InvalidPurchaseProof");
+        expect(rejected[String(wrongProof.id)]).toBe("InvalidPurchaseProof");
         expect(handled).toEqual([purchase.id]);
-        expect(rejected[again.id]).toBe("PurchaseAlreadyProcessed");
+        expect(rejected[String(again.id)]).toBe("PurchaseAlreadyProcessed");
 
         const added = parseEventLogs({
             abi: campaignBankAbi,

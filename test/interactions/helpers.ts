@@ -46,6 +46,7 @@ export type TestProduct = MintedProduct & { productIdHex: Hex; owner: PrivateKey
 export async function mintTestProduct(
     chain: Chain,
     bankTokens: Address[] = [],
+    options: { legacyInteractionContract?: boolean } = {},
 ): Promise<TestProduct> {
     const owner = await fundedAccount(chain);
     const minted = await mintProduct({
@@ -57,6 +58,7 @@ export async function mintTestProduct(
         domain: `shop-${process.pid}-${++domainCounter}-${Date.now()}.example.com`,
         owner: owner.address,
         bankTokens,
+        legacyInteractionContract: options.legacyInteractionContract,
     });
     return { ...minted, owner, productIdHex: pad(toHex(minted.productId), { size: 32 }) };
 }

@@ -71,8 +71,9 @@ describe("pipeline: push -> simulate -> sign -> batch on-chain -> pushed", () =>
         const pushed = await pushedRows();
         expect(pushed).toHaveLength(2);
         const events = await handledEvents(t.infra.chain, product.interactionContract);
-        expect(events.map((e) => e.id.toLowerCase()).sort()).toEqual(
-            pushed.map((row) => row.interactionId).sort(),
+        // On-chain ids are the product's sequential ids, one per pushed row.
+        expect(events.map((e) => e.id).sort()).toEqual(
+            pushed.map((row) => row.sequence as bigint).sort(),
         );
         for (const row of pushed) {
             const receipt = await t.infra.chain.clients.publicClient.getTransactionReceipt({

@@ -14,18 +14,22 @@ import {
     INTERACTION_TYPE,
     type MintedProduct,
     mintProduct,
-    newInteractionId,
     productInteractionAbi,
     productInteractionManagerAbi,
     purchaseOracleAbi,
     referralCampaignAbi,
     referralCampaignBytecode,
     SIGNER_LABELS,
-    signInteraction,
     testStablecoinAbi,
 } from "../../src/infrastructure/blockchain";
 import type { Chain } from "../../src/infrastructure/chain";
-import { fundedAccount, merkleRootAndProof, purchaseLeaf, write } from "../chain/helpers";
+import {
+    fundedAccount,
+    merkleRootAndProof,
+    purchaseLeaf,
+    signedBatchCall,
+    write,
+} from "../chain/helpers";
 import type { TestApp } from "../support/test-app";
 
 /** A wallet JWT for `address` (ecdsa session), as login issues it. */
@@ -135,22 +139,16 @@ export async function setUpReferral(chain: Chain, domain: string): Promise<Refer
         });
     }
 
+    let nextId = 0n;
     const push = async (wallet: Address, data: Hex) => {
-        const id = newInteractionId();
-        const signature = await signInteraction({
+        const call = await signedBatchCall({
             signers,
             chainId: clients.chain.id,
-            interactionContract: product.interactionContract,
-            interaction: { id, productId: product.productId, wallet, data },
+            product,
+            items: [{ id: nextId++, wallet, data }],
         });
         const hash = await signers.send(SIGNER_LABELS.interactionExecutor, ({ wallet: w, nonce }) =>
-            w.writeContract({
-                address: product.interactionContract,
-                abi: productInteractionAbi,
-                functionName: "handleInteractions",
-                args: [[{ id, wallet, data, signature }]],
-                nonce,
-            }),
+            w.sendTransaction({ to: product.interactionContract, data: call, nonce }),
         );
         await clients.waitForReceipt(hash);
     };

@@ -11,6 +11,7 @@ import { type AudienceFilter, AudienceRepository } from "./repositories/audience
 import { BackendTrackersRepository } from "./repositories/backend-trackers-repository";
 import { InteractionBatchesRepository } from "./repositories/interaction-batches-repository";
 import { InteractionChainReader } from "./repositories/interaction-chain-reader";
+import { InteractionSequencesRepository } from "./repositories/interaction-sequences-repository";
 import { PendingInteractionsRepository } from "./repositories/pending-interactions-repository";
 import { PurchaseTrackersRepository } from "./repositories/purchase-trackers-repository";
 import { PushedInteractionsRepository } from "./repositories/pushed-interactions-repository";
@@ -70,6 +71,7 @@ export function createInteractionsDomain(
         pending,
         pushed,
         batches,
+        sequences: new InteractionSequencesRepository(),
         logger: infra.logger,
         batchSize: infra.config.interactions.batchSize,
     });

@@ -11,8 +11,8 @@
  *     banks for any product, one-time `bootstrapRoles` of a freshly minted product) and minter
  *     of every test stablecoin.
  *   - `monerium-dev`: holds 1 000 000 of each test stablecoin (funds campaign banks).
- *   - `interaction-executor`: needs no role (handleInteractions is open; the per-interaction
- *     signatures are the authorization), only gas.
+ *   - `interaction-executor`: needs no role (handleInteractions is open; the batch's signature by
+ *     the product signer is the authorization), only gas.
  *   - `oracle-updater` and the product signer (label = product id hex) get their roles per
  *     product at mint time: mintProduct() calls bootstrapRoles with
  *     oracle-updater -> PURCHASE_ORACLE_UPDATER and product signer -> INTERACTION_MANAGER.
@@ -246,6 +246,8 @@ export async function mintProduct(params: {
     domain: string;
     owner: Address;
     bankTokens?: Address[];
+    /** Deploys the previous interaction contract version (bench baseline, upgrade rehearsals). */
+    legacyInteractionContract?: boolean;
 }): Promise<MintedProduct> {
     const { clients, signers, deployment } = params;
     const sendAndWait = async (to: Address, data: Hex) => {
@@ -287,7 +289,9 @@ export async function mintProduct(params: {
         deployment.productInteractionManager,
         encodeFunctionData({
             abi: productInteractionManagerAbi,
-            functionName: "deployInteractionContract",
+            functionName: params.legacyInteractionContract
+                ? "deployLegacyInteractionContract"
+                : "deployInteractionContract",
             args: [productId],
         }),
     );
@@ -315,6 +319,39 @@ export async function mintProduct(params: {
         args: [productId],
     });
     return { productId, interactionContract, banks };
+}
+
+/**
+ * Moves a product from its LegacyProductInteraction to a new ProductInteraction (from the
+ * `minter` signer): the legacy contract is retired in the same transaction. See
+ * docs/operations.md for draining what was in flight on it. Returns the new contract.
+ */
+export async function upgradeInteractionContract(params: {
+    clients: ChainClients;
+    signers: BackendSigners;
+    deployment: Deployment;
+    productId: bigint;
+}): Promise<Address> {
+    const { clients, signers, deployment, productId } = params;
+    const hash = await signers.send(SIGNER_LABELS.minter, ({ wallet, nonce }) =>
+        wallet.sendTransaction({
+            to: deployment.productInteractionManager,
+            data: encodeFunctionData({
+                abi: productInteractionManagerAbi,
+                functionName: "upgradeInteractionContract",
+                args: [productId],
+            }),
+            nonce,
+        }),
+    );
+    const receipt = await clients.waitForReceipt(hash);
+    if (receipt.status !== "success") throw new Error("interaction contract upgrade reverted");
+    return clients.publicClient.readContract({
+        address: deployment.productInteractionManager,
+        abi: productInteractionManagerAbi,
+        functionName: "getInteractionContract",
+        args: [productId],
+    });
 }
 
 export function writeDeployment(path: string, deployment: Deployment): void {

@@ -17,6 +17,7 @@ export {
 } from "./anvil";
 export { campaignBankAbi } from "./artifacts/CampaignBank";
 export { campaignBankFactoryAbi } from "./artifacts/CampaignBankFactory";
+export { legacyProductInteractionAbi } from "./artifacts/LegacyProductInteraction";
 export { productAdministratorRegistryAbi } from "./artifacts/ProductAdministratorRegistry";
 export { productInteractionAbi } from "./artifacts/ProductInteraction";
 export { productInteractionManagerAbi } from "./artifacts/ProductInteractionManager";
@@ -43,8 +44,18 @@ export {
     PRODUCT_ROLES,
     readDeployment,
     type TokenKey,
+    upgradeInteractionContract,
     writeDeployment,
 } from "./deploy";
+export {
+    type BatchItem,
+    decodeInteractionItems,
+    encodeInteractionItems,
+    INTERACTION_BATCH_EIP712_DOMAIN_VERSION,
+    interactionBatchTypedData,
+    MAX_INTERACTION_SEQUENCE,
+    signInteractionBatch,
+} from "./interaction-batch";
 export {
     decodeRejectionReason,
     encodePurchaseCompleted,

@@ -1,5 +1,5 @@
 /**
- * Interaction payloads understood by ProductInteraction.sol (4-byte type, then ABI-encoded
+ * Interaction payloads understood by ProductInteraction.sol (and LegacyProductInteraction.sol) (4-byte type, then ABI-encoded
  * arguments) and decoding of the per-item rejection reasons it emits.
  */
 import {
@@ -10,6 +10,7 @@ import {
     type Hex,
     slice,
 } from "viem";
+import { legacyProductInteractionAbi } from "./artifacts/LegacyProductInteraction";
 import { productInteractionAbi } from "./artifacts/ProductInteraction";
 import { purchaseOracleAbi } from "./artifacts/PurchaseOracle";
 
@@ -43,7 +44,7 @@ export function interactionTypeOf(data: Hex): Hex {
 
 /** Name of the custom error whose selector an `InteractionRejected` event carries. */
 export function decodeRejectionReason(reason: Hex): string {
-    for (const abi of [productInteractionAbi, purchaseOracleAbi]) {
+    for (const abi of [productInteractionAbi, legacyProductInteractionAbi, purchaseOracleAbi]) {
         try {
             return decodeErrorResult({ abi, data: reason }).errorName;
         } catch {

@@ -53,8 +53,17 @@ export const interactionsPendingTable = pgTable(
         typeDenominator: hexBytes("type_denominator").notNull(),
         /** The interaction payload: 4-byte type followed by its arguments. */
         interactionData: hexBytes("interaction_data").notNull(),
-        /** The product's derived signer's EIP-712 signature, made in simulation (else at execution). */
+        /**
+         * For a LegacyProductInteraction: the product's derived signer's EIP-712 signature of
+         * this item, made in simulation (else at execution). Null for ProductInteraction, whose
+         * batches are signed as a whole.
+         */
         signature: hexBytes("signature"),
+        /**
+         * The product's sequential on-chain id for ProductInteraction (its bit in the contract's
+         * bitmap), given once, when the row first joins a batch, and never changed.
+         */
+        sequence: bigint("sequence", { mode: "bigint" }),
         status: interactionStatusEnum("status").notNull().default("pending"),
         failureReason: varchar("failure_reason", { length: 500 }),
         retryCount: integer("retry_count").notNull().default(0),
@@ -70,8 +79,15 @@ export const interactionsPendingTable = pgTable(
         index("interactions_pending_product_idx").on(table.productId),
         index("interactions_pending_status_idx").on(table.status, table.nextRetryAt),
         index("interactions_pending_batch_idx").on(table.batchId),
+        unique("interactions_pending_product_sequence").on(table.productId, table.sequence),
     ],
 );
+
+/** The next sequential on-chain id of each product (ProductInteraction), taken by the executor. */
+export const interactionSequencesTable = pgTable("interaction_sequences", {
+    productId: hexBytes("product_id").primaryKey(),
+    next: bigint("next", { mode: "bigint" }).notNull(),
+});
 
 /**
  * A batch's intent, written (with its nonce and rows) before the transaction is sent, so a crash
@@ -83,6 +99,8 @@ export const interactionBatchesTable = pgTable(
         id: uuid("id").primaryKey(),
         executor: hexBytes("executor").notNull(),
         nonce: integer("nonce").notNull(),
+        /** The interaction contract the batch was sent to (null: recorded before it was kept). */
+        contract: hexBytes("contract"),
         /** Chain head when the intent was recorded: reconciliation scans logs from here. */
         fromBlock: bigint("from_block", { mode: "bigint" }).notNull(),
         txHash: hexBytes("tx_hash"),
@@ -104,7 +122,10 @@ export const interactionsPushedTable = pgTable(
         productId: hexBytes("product_id").notNull(),
         typeDenominator: hexBytes("type_denominator").notNull(),
         interactionData: hexBytes("interaction_data").notNull(),
+        /** The item's signature (legacy contract) or its batch's (ProductInteraction). */
         signature: hexBytes("signature").notNull(),
+        /** Its on-chain id on ProductInteraction (null on the legacy contract: interactionId). */
+        sequence: bigint("sequence", { mode: "bigint" }),
         txHash: hexBytes("tx_hash").notNull(),
         blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
         /** When the interaction was first received. */

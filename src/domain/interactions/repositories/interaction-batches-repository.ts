@@ -14,13 +14,18 @@ export class InteractionBatchesRepository {
         batch: {
             id: string;
             executor: Address;
+            contract: Address;
             nonce: number;
             fromBlock: bigint;
             txHash: Hex;
             size: number;
         },
     ): Promise<void> {
-        await db.insert(t).values({ ...batch, executor: batch.executor.toLowerCase() as Hex });
+        await db.insert(t).values({
+            ...batch,
+            executor: batch.executor.toLowerCase() as Hex,
+            contract: batch.contract.toLowerCase() as Hex,
+        });
     }
 
     open(db: Executor): Promise<InteractionBatch[]> {

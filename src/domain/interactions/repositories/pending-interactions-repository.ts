@@ -170,6 +170,32 @@ export class PendingInteractionsRepository {
             .where(and(inArray(t.id, ids), eq(t.status, "simulated")));
     }
 
+    /** Gives rows their on-chain sequence (once: a row that has one keeps it). */
+    async setSequences(db: Executor, rows: Array<{ id: number; sequence: bigint }>): Promise<void> {
+        if (rows.length === 0) return;
+        await db
+            .update(t)
+            .set({
+                sequence: sql.join(
+                    [
+                        sql`case ${t.id}`,
+                        ...rows.map((row) => sql`when ${row.id} then ${row.sequence}::bigint`),
+                        sql`end`,
+                    ],
+                    sql` `,
+                ),
+            })
+            .where(
+                and(
+                    inArray(
+                        t.id,
+                        rows.map((row) => row.id),
+                    ),
+                    isNull(t.sequence),
+                ),
+            );
+    }
+
     ofBatch(db: Executor, batchId: string): Promise<PendingInteraction[]> {
         return db
             .select()

@@ -22,6 +22,7 @@ export class PushedInteractionsRepository {
                     typeDenominator: row.typeDenominator,
                     interactionData: row.interactionData,
                     signature,
+                    sequence: row.sequence,
                     txHash: inclusion.txHash,
                     blockNumber: inclusion.blockNumber,
                     createdAt: row.createdAt,

@@ -2,10 +2,13 @@
  * Pushes simulated interactions on-chain in batches, exactly once, crash-safe.
  *
  * Exactly-once comes from two mechanisms together:
- * 1. The contract rejects duplicates: every interaction carries its unique id (interactions_pending
- *    .interaction_id), which ProductInteraction consumes when it accepts it and refuses afterwards
- *    (InteractionRejected with InteractionAlreadyHandled). So however often an interaction is
- *    sent, it is accepted on-chain at most once.
+ * 1. The contract rejects duplicates: every interaction carries a stable on-chain id, which the
+ *    contract consumes when it accepts it and refuses afterwards (InteractionRejected with
+ *    InteractionAlreadyHandled). On ProductInteraction the id is the product's sequential id
+ *    (`sequence`, one bit of the contract's bitmap), given once when the row first joins a batch,
+ *    in the transaction that records the batch's intent, and kept across retries; on a
+ *    LegacyProductInteraction it is the row's random interaction_id. So however often an
+ *    interaction is sent, it is accepted on-chain at most once.
  * 2. Intent before send, reconciliation from the chain: before broadcasting, one database
  *    transaction records the batch (its nonce, the hash of the already signed transaction, the
  *    block to scan from) and marks its rows `executing`. The hash is computed from the signed
@@ -16,6 +19,11 @@
  *    if it was mined; otherwise the InteractionHandled events of the batch's ids since its block
  *    (an id whose event exists is pushed, with that event's transaction), and the rest go back to
  *    `simulated` to be sent again (safe by 1. even if the old transaction is mined later).
+ *
+ * Upgraded products (legacy contract retired, see ProductInteractionManager): nothing goes to the
+ * new contract while a batch on the retired one is open, and a row that may have reached the
+ * retired contract (no sequence yet) is first looked up there; the retired contract accepts
+ * nothing any more, so what it has not handled is safe to send to the new one.
  *
  * Nonces: this job is the only sender of the `interaction-executor` account and runs under its
  * advisory lock, so the chain's pending count is the next nonce (read per batch, not cached in
@@ -28,16 +36,22 @@ import {
     getAbiItem,
     type Hex,
     keccak256,
-    parseEventLogs,
+    type Log,
+    pad,
+    slice,
     type TransactionReceipt,
     toEventSelector,
+    toHex,
 } from "viem";
 import {
     type BackendSigners,
     type ChainClients,
     decodeRejectionReason,
+    encodeInteractionItems,
+    legacyProductInteractionAbi,
     productInteractionAbi,
     SIGNER_LABELS,
+    signInteractionBatch,
     signInteractions,
 } from "../../../infrastructure/blockchain";
 import type { Logger } from "../../../infrastructure/logger";
@@ -47,6 +61,7 @@ import type {
     InteractionBatchesRepository,
 } from "../repositories/interaction-batches-repository";
 import type { InteractionChainReader } from "../repositories/interaction-chain-reader";
+import type { InteractionSequencesRepository } from "../repositories/interaction-sequences-repository";
 import type {
     Failure,
     FailureStatus,
@@ -68,6 +83,7 @@ export type InteractionExecutorDeps = {
     pending: PendingInteractionsRepository;
     pushed: PushedInteractionsRepository;
     batches: InteractionBatchesRepository;
+    sequences: InteractionSequencesRepository;
     logger: Logger;
     /** Interactions per on-chain transaction (seed: 200). */
     batchSize: number;
@@ -78,19 +94,28 @@ export type InteractionExecutorDeps = {
 type PreparedBatch = {
     batch: InteractionBatch;
     rows: PendingInteraction[];
-    signatures: Map<number, Hex>;
     contract: Address;
     serialized: Hex;
 };
 
 /** ProductInteraction.INTERACTION_GAS plus its 1/63 and the 20k of its per-item gas check. */
 const PER_ITEM_HEADROOM = 1_000_000n + 1_000_000n / 63n + 20_000n + 50_000n;
-const INTERACTION_HANDLED_TOPIC = toEventSelector(
-    getAbiItem({ abi: productInteractionAbi, name: "InteractionHandled" }),
-);
-const INTERACTION_REJECTED_TOPIC = toEventSelector(
-    getAbiItem({ abi: productInteractionAbi, name: "InteractionRejected" }),
-);
+/** Both versions' events: the id (bytes32 or uint256) is their first indexed topic. */
+const HANDLED_TOPICS = new Set<Hex>([
+    toEventSelector(getAbiItem({ abi: productInteractionAbi, name: "InteractionHandled" })),
+    toEventSelector(getAbiItem({ abi: legacyProductInteractionAbi, name: "InteractionHandled" })),
+]);
+const REJECTED_TOPICS = new Set<Hex>([
+    toEventSelector(getAbiItem({ abi: productInteractionAbi, name: "InteractionRejected" })),
+    toEventSelector(getAbiItem({ abi: legacyProductInteractionAbi, name: "InteractionRejected" })),
+]);
+
+/** The id a row carries on-chain, as a topic: its sequence, or (legacy) its interaction id. */
+function chainKeyOf(row: PendingInteraction): Hex {
+    return row.sequence === null
+        ? (row.interactionId.toLowerCase() as Hex)
+        : pad(toHex(row.sequence), { size: 32 });
+}
 /** Below a common 30M block gas limit. */
 const BATCH_GAS_CAP = 29_000_000n;
 
@@ -124,47 +149,72 @@ export class InteractionExecutor {
     private async prepareNextBatch(
         report: ExecutionReport,
     ): Promise<PreparedBatch | "empty" | "skipped"> {
-        const { db, pending, batches, chain, clients, signers } = this.deps;
+        const { db, pending, batches, chain, clients } = this.deps;
         return db.transaction(async (tx) => {
-            const rows = await pending.claimSimulated(tx, this.deps.batchSize);
+            let rows = await pending.claimSimulated(tx, this.deps.batchSize);
             const first = rows[0];
             if (!first) return "empty" as const;
-            const contract = await chain.interactionContractOf(first.productId);
-            if (!contract) {
+            const target = await chain.interactionTarget(first.productId);
+            if (!target) {
                 await this.fail(tx, rows, "failed", "No interaction contract for the product");
                 report.failed += rows.length;
                 return "skipped" as const;
             }
-            // Rows are signed in simulation; those without a signature (simulated before it did,
-            // or a failed signing) are signed here.
-            const unsigned = rows.filter((row) => row.signature === null);
-            const signed = await signInteractions({
-                signers,
-                chainId: clients.chain.id,
-                interactionContract: contract,
-                productId: BigInt(first.productId),
-                interactions: unsigned.map((row) => ({
-                    id: row.interactionId,
-                    wallet: row.wallet,
-                    data: row.interactionData,
-                })),
-            });
-            unsigned.forEach((row, i) => {
-                row.signature = signed[i] as Hex;
-            });
-            const signatures = new Map(rows.map((row) => [row.id, row.signature as Hex]));
-            const data = encodeFunctionData({
-                abi: productInteractionAbi,
-                functionName: "handleInteractions",
-                args: [
+            if (target.retired) {
+                // Drain the retired contract first: its open batches are settled before anything
+                // goes to the new one (the next run looks again), then the rows that may have
+                // reached it are looked up there.
+                const open = await batches.open(tx);
+                if (open.some((batch) => batch.contract === target.retired?.toLowerCase())) {
+                    this.deps.logger.info(
+                        { product: first.productId },
+                        "a batch on the retired interaction contract is open: waiting for it",
+                    );
+                    return "empty" as const;
+                }
+                rows = await this.settleOnRetired(tx, target.retired, rows, report);
+                if (rows.length === 0) return "skipped" as const;
+            }
+            const productId = BigInt(first.productId);
+            let data: Hex;
+            let legacySigned: Array<{ id: number; signature: Hex }> = [];
+            if (target.legacy) {
+                legacySigned = await this.signLegacy(target.address, productId, rows);
+                data = encodeFunctionData({
+                    abi: legacyProductInteractionAbi,
+                    functionName: "handleInteractions",
+                    args: [
+                        rows.map((row) => ({
+                            id: row.interactionId,
+                            wallet: row.wallet,
+                            data: row.interactionData,
+                            signature: row.signature as Hex,
+                        })),
+                    ],
+                });
+            } else {
+                await this.giveSequences(tx, first.productId, rows);
+                const items = encodeInteractionItems(
                     rows.map((row) => ({
-                        id: row.interactionId,
+                        id: row.sequence as bigint,
                         wallet: row.wallet,
                         data: row.interactionData,
-                        signature: signatures.get(row.id) as Hex,
                     })),
-                ],
-            });
+                );
+                const signature = await signInteractionBatch({
+                    signers: this.deps.signers,
+                    chainId: clients.chain.id,
+                    interactionContract: target.address,
+                    productId,
+                    items,
+                });
+                data = encodeFunctionData({
+                    abi: productInteractionAbi,
+                    functionName: "handleInteractions",
+                    args: [items, signature],
+                });
+            }
+            const contract = target.address;
             const account = this.executor;
             let gas: bigint;
             try {
@@ -202,6 +252,7 @@ export class InteractionExecutor {
             const batch: InteractionBatch = {
                 id: randomUUID(),
                 executor: account.address,
+                contract: contract.toLowerCase() as Hex,
                 nonce,
                 fromBlock,
                 txHash: keccak256(serialized),
@@ -210,15 +261,96 @@ export class InteractionExecutor {
                 createdAt: new Date(),
                 completedAt: null,
             };
-            await batches.create(tx, { ...batch, txHash: batch.txHash as Hex });
+            await batches.create(tx, {
+                ...batch,
+                contract,
+                txHash: batch.txHash as Hex,
+            });
             await pending.markExecuting(
                 tx,
                 batch.id,
                 rows.map((row) => row.id),
-                unsigned.map((row) => ({ id: row.id, signature: row.signature as Hex })),
+                legacySigned,
             );
-            return { batch, rows, signatures, contract, serialized };
+            return { batch, rows, contract, serialized };
         });
+    }
+
+    /**
+     * Legacy contract: rows are signed in simulation; those without a signature (simulated before
+     * it did, or a failed signing) are signed here. Returns the new signatures.
+     */
+    private async signLegacy(
+        contract: Address,
+        productId: bigint,
+        rows: PendingInteraction[],
+    ): Promise<Array<{ id: number; signature: Hex }>> {
+        const unsigned = rows.filter((row) => row.signature === null);
+        const signed = await signInteractions({
+            signers: this.deps.signers,
+            chainId: this.deps.clients.chain.id,
+            interactionContract: contract,
+            productId,
+            interactions: unsigned.map((row) => ({
+                id: row.interactionId,
+                wallet: row.wallet,
+                data: row.interactionData,
+            })),
+        });
+        return unsigned.map((row, i) => {
+            row.signature = signed[i] as Hex;
+            return { id: row.id, signature: row.signature };
+        });
+    }
+
+    /** Rows without an on-chain id get the product's next ones, in the intent's transaction. */
+    private async giveSequences(
+        tx: Executor,
+        productId: Hex,
+        rows: PendingInteraction[],
+    ): Promise<void> {
+        const fresh = rows.filter((row) => row.sequence === null);
+        if (fresh.length === 0) return;
+        const firstSequence = await this.deps.sequences.take(tx, productId, fresh.length);
+        fresh.forEach((row, i) => {
+            row.sequence = firstSequence + BigInt(i);
+        });
+        await this.deps.pending.setSequences(
+            tx,
+            fresh.map((row) => ({ id: row.id, sequence: row.sequence as bigint })),
+        );
+    }
+
+    /**
+     * Rows that may have reached the retired legacy contract (no sequence yet): those it handled
+     * are recorded as pushed there; the others are returned, to go to the new contract.
+     */
+    private async settleOnRetired(
+        tx: Executor,
+        retired: Address,
+        rows: PendingInteraction[],
+        report: ExecutionReport,
+    ): Promise<PendingInteraction[]> {
+        const candidates = rows.filter((row) => row.sequence === null);
+        const handledIds = await this.deps.chain.legacyHandled(
+            retired,
+            candidates.map((row) => row.interactionId),
+        );
+        if (handledIds.size === 0) return rows;
+        const handledRows = candidates.filter((row) =>
+            handledIds.has(row.interactionId.toLowerCase() as Hex),
+        );
+        const inclusions = await this.findHandled(retired, handledRows, 0n);
+        if (inclusions.size !== handledRows.length) {
+            throw new Error("retired interaction contract: handled ids without their event");
+        }
+        await this.markPushed(tx, handledRows, inclusions);
+        report.pushed += handledRows.length;
+        this.deps.logger.info(
+            { pushed: handledRows.length },
+            "interactions found handled on the retired interaction contract",
+        );
+        return rows.filter((row) => !handledIds.has(row.interactionId.toLowerCase() as Hex));
     }
 
     private async sendAndSettle(prepared: PreparedBatch, report: ExecutionReport): Promise<void> {
@@ -327,36 +459,27 @@ export class InteractionExecutor {
         const handled = new Map<Hex, OnChainInclusion>();
         const rejected = new Map<Hex, string>();
         if (receipt.status === "success") {
-            const ours = receipt.logs.filter(
-                (log) => log.address.toLowerCase() === contract.toLowerCase(),
-            );
             // The id is the first indexed topic of both events: a batch's hundreds of
-            // InteractionHandled logs are read from their topics, not ABI-decoded one by one
-            // (their payload is not needed here); only the rare rejections are decoded.
-            for (const log of ours) {
+            // InteractionHandled logs are read from their topics, not ABI-decoded one by one;
+            // a rejection's only data is its 4-byte reason (the first word).
+            for (const log of receipt.logs) {
+                if (log.address.toLowerCase() !== contract.toLowerCase()) continue;
                 const id = log.topics[1]?.toLowerCase() as Hex | undefined;
-                if (id && log.topics[0] === INTERACTION_HANDLED_TOPIC) {
+                const topic = log.topics[0] as Hex | undefined;
+                if (!id || !topic) continue;
+                if (HANDLED_TOPICS.has(topic)) {
                     handled.set(id, {
                         txHash: receipt.transactionHash,
                         blockNumber: receipt.blockNumber,
                     });
+                } else if (REJECTED_TOPICS.has(topic)) {
+                    rejected.set(id, decodeRejectionReason(slice((log as Log).data, 0, 4)));
                 }
             }
-            const rejections = parseEventLogs({
-                abi: productInteractionAbi,
-                eventName: "InteractionRejected",
-                logs: ours.filter((log) => log.topics[0] === INTERACTION_REJECTED_TOPIC),
-            });
-            for (const log of rejections) {
-                rejected.set(
-                    log.args.id.toLowerCase() as Hex,
-                    decodeRejectionReason(log.args.reason),
-                );
-            }
         }
-        const alreadyHandled = rows
-            .filter((row) => rejected.get(row.interactionId) === ALREADY_HANDLED)
-            .map((row) => row.interactionId);
+        const alreadyHandled = rows.filter(
+            (row) => rejected.get(chainKeyOf(row)) === ALREADY_HANDLED,
+        );
         for (const [id, inclusion] of await this.findHandled(
             contract,
             alreadyHandled,
@@ -364,16 +487,28 @@ export class InteractionExecutor {
         )) {
             handled.set(id, inclusion);
         }
+        // A legacy contract retired while this batch was on its way rejects every item: they
+        // go back to the queue at once, for the new contract (the retired one accepts nothing).
+        const retiredMeanwhile =
+            rows.some((row) => rejected.get(chainKeyOf(row)) === "NoValidSession") &&
+            (await this.isRetired(contract, rows[0] as PendingInteraction));
         await this.deps.db.transaction(async (tx) => {
-            const accepted = rows.filter((row) => handled.has(row.interactionId));
+            const accepted = rows.filter((row) => handled.has(chainKeyOf(row)));
             await this.markPushed(tx, accepted, handled);
-            const now = Date.now();
-            await this.deps.pending.markFailures(
-                tx,
-                rows
-                    .filter((row) => !handled.has(row.interactionId))
-                    .map((row) => {
-                        const reason = rejected.get(row.interactionId);
+            const notAccepted = rows.filter((row) => !handled.has(chainKeyOf(row)));
+            if (retiredMeanwhile) {
+                await this.deps.pending.setStatus(
+                    tx,
+                    notAccepted.map((row) => row.id),
+                    "simulated",
+                    ["executing"],
+                );
+            } else {
+                const now = Date.now();
+                await this.deps.pending.markFailures(
+                    tx,
+                    notAccepted.map((row) => {
+                        const reason = rejected.get(chainKeyOf(row));
                         return reason === undefined
                             ? failureOf(row, "execution_failed", "Batch transaction reverted", now)
                             : failureOf(
@@ -383,11 +518,19 @@ export class InteractionExecutor {
                                   now,
                               );
                     }),
-            );
+                );
+            }
             await this.deps.batches.complete(tx, batch.id);
             report.pushed += accepted.length;
-            report.failed += rows.length - accepted.length;
+            if (!retiredMeanwhile) report.failed += notAccepted.length;
         });
+    }
+
+    /** Whether `contract` is the retired legacy contract of the row's product (fresh read). */
+    private async isRetired(contract: Address, row: PendingInteraction): Promise<boolean> {
+        this.deps.chain.forget(row.productId);
+        const target = await this.deps.chain.interactionTarget(row.productId);
+        return target?.retired?.toLowerCase() === contract.toLowerCase();
     }
 
     /** Batches left open by a crash (or a missing receipt) are settled from the chain first. */
@@ -411,7 +554,11 @@ export class InteractionExecutor {
         const { db, pending, clients, chain } = this.deps;
         const rows = await pending.ofBatch(db, batch.id);
         const first = rows[0];
-        const contract = first ? await chain.interactionContractOf(first.productId) : null;
+        // The contract the batch was sent to (a product's contract may have changed since).
+        const contract = first
+            ? ((batch.contract as Address | null) ??
+              (await chain.interactionContractOf(first.productId)))
+            : null;
         if (!first || !contract) {
             await this.deps.batches.complete(db, batch.id);
             return;
@@ -434,15 +581,11 @@ export class InteractionExecutor {
             await this.applyReceipt(batch, rows, contract, receipt, report);
             return;
         }
-        const handled = await this.findHandled(
-            contract,
-            rows.map((row) => row.interactionId),
-            batch.fromBlock,
-        );
+        const handled = await this.findHandled(contract, rows, batch.fromBlock);
         await db.transaction(async (tx) => {
-            const accepted = rows.filter((row) => handled.has(row.interactionId));
+            const accepted = rows.filter((row) => handled.has(chainKeyOf(row)));
             await this.markPushed(tx, accepted, handled);
-            const others = rows.filter((row) => !handled.has(row.interactionId));
+            const others = rows.filter((row) => !handled.has(chainKeyOf(row)));
             if (unsent === "simulated") {
                 await pending.setStatus(
                     tx,
@@ -467,28 +610,42 @@ export class InteractionExecutor {
         );
     }
 
-    /** InteractionHandled events of these ids since `fromBlock`, by id. */
+    /** InteractionHandled events of these rows' on-chain ids since `fromBlock`, by chain key. */
     private async findHandled(
         contract: Address,
-        ids: Hex[],
+        rows: PendingInteraction[],
         fromBlock: bigint,
     ): Promise<Map<Hex, OnChainInclusion>> {
         const found = new Map<Hex, OnChainInclusion>();
-        if (ids.length === 0) return found;
-        const logs = await this.deps.clients.publicClient.getContractEvents({
-            address: contract,
-            abi: productInteractionAbi,
-            eventName: "InteractionHandled",
-            args: { id: ids },
-            fromBlock,
-            toBlock: "latest",
-        });
+        const sequences = rows.flatMap((row) => (row.sequence === null ? [] : [row.sequence]));
+        const legacyIds = rows.flatMap((row) => (row.sequence === null ? [row.interactionId] : []));
+        const { publicClient } = this.deps.clients;
+        const logs = [
+            ...(sequences.length === 0
+                ? []
+                : await publicClient.getContractEvents({
+                      address: contract,
+                      abi: productInteractionAbi,
+                      eventName: "InteractionHandled",
+                      args: { id: sequences },
+                      fromBlock,
+                      toBlock: "latest",
+                  })),
+            ...(legacyIds.length === 0
+                ? []
+                : await publicClient.getContractEvents({
+                      address: contract,
+                      abi: legacyProductInteractionAbi,
+                      eventName: "InteractionHandled",
+                      args: { id: legacyIds },
+                      fromBlock,
+                      toBlock: "latest",
+                  })),
+        ];
         for (const log of logs) {
-            if (log.transactionHash === null || log.blockNumber === null) continue;
-            found.set((log.args.id as Hex).toLowerCase() as Hex, {
-                txHash: log.transactionHash,
-                blockNumber: log.blockNumber,
-            });
+            const key = log.topics[1]?.toLowerCase() as Hex | undefined;
+            if (!key || log.transactionHash === null || log.blockNumber === null) continue;
+            found.set(key, { txHash: log.transactionHash, blockNumber: log.blockNumber });
         }
         return found;
     }
@@ -503,8 +660,9 @@ export class InteractionExecutor {
             tx,
             rows.map((row) => ({
                 row,
+                // Batches of ProductInteraction are signed as a whole: no per-item signature.
                 signature: row.signature ?? "0x",
-                inclusion: inclusions.get(row.interactionId) as OnChainInclusion,
+                inclusion: inclusions.get(chainKeyOf(row)) as OnChainInclusion,
             })),
         );
         await this.deps.pending.delete(

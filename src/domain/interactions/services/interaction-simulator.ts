@@ -1,7 +1,10 @@
 import type { Address, Hex } from "viem";
 import { type BackendSigners, signInteractions } from "../../../infrastructure/blockchain";
 import type { Database } from "../../../infrastructure/persistence";
-import type { InteractionChainReader } from "../repositories/interaction-chain-reader";
+import type {
+    InteractionChainReader,
+    InteractionTarget,
+} from "../repositories/interaction-chain-reader";
 import type {
     Failure,
     FailureStatus,
@@ -19,9 +22,10 @@ type Verdict = { ok: true } | { ok: false; status: FailureStatus; reason: string
  * FOR UPDATE SKIP LOCKED and held in the transaction that writes their verdicts, so an
  * interrupted run leaves them pending for the next one.
  *
- * Simulated rows also get their EIP-712 signature here (the executor signs only rows without
- * one): the signing is CPU work, done while this run waits for its chain reads, instead of on
- * the executor's path between a claim and its transaction.
+ * Rows of a legacy contract (per-item signatures) also get their EIP-712 signature here (the
+ * executor signs only rows without one): the signing is CPU work, done while this run waits for
+ * its chain reads, instead of on the executor's path between a claim and its transaction. Rows of
+ * a ProductInteraction need none: the executor signs each batch once.
  */
 export class InteractionSimulator {
     constructor(
@@ -94,8 +98,9 @@ export class InteractionSimulator {
             byProduct.set(row.productId, [...(byProduct.get(row.productId) ?? []), row]);
         }
         for (const [productId, group] of byProduct) {
-            const contract = await this.deps.chain.interactionContractOf(productId);
-            if (!contract) continue;
+            const target = await this.deps.chain.interactionTarget(productId);
+            if (!target?.legacy) continue;
+            const contract = target.address;
             for (const slice of chunked(group, SIGNING_SLICE)) {
                 const signed = await signInteractions({
                     signers: this.deps.signers,
@@ -120,23 +125,31 @@ export class InteractionSimulator {
     private async judge(rows: PendingInteraction[]): Promise<Map<number, Verdict>> {
         const { chain } = this.deps;
         const products = [...new Set(rows.map((row) => row.productId))];
-        const contracts = new Map<Hex, Address | null>();
+        const contracts = new Map<Hex, InteractionTarget | null>();
         await Promise.all(
             products.map(async (productId) => {
-                contracts.set(productId, await chain.interactionContractOf(productId));
+                contracts.set(productId, await chain.interactionTarget(productId));
             }),
         );
-        const toSimulate = new Map<Address, PendingInteraction[]>();
+        const toSimulate = new Map<
+            Address,
+            { target: InteractionTarget; rows: PendingInteraction[] }
+        >();
         for (const row of rows) {
-            const contract = contracts.get(row.productId);
-            if (contract) toSimulate.set(contract, [...(toSimulate.get(contract) ?? []), row]);
+            const target = contracts.get(row.productId);
+            if (!target) continue;
+            const group = toSimulate.get(target.address) ?? { target, rows: [] };
+            group.rows.push(row);
+            toSimulate.set(target.address, group);
         }
         // The remaining reads do not depend on one another: issued together they share one
         // HTTP batch (one round trip). An id already on-chain still simulates fine
         // (executeInteraction does not check it): the executor then resolves it from its
         // InteractionHandled event.
-        const chunks = [...toSimulate].flatMap(([contract, group]) =>
-            chunked(group, SIMULATION_CHUNK).map((chunk) => ({ contract, chunk })),
+        const chunks = [...toSimulate.values()].flatMap(({ target, rows: group }) =>
+            chunked(group, target.legacy ? LEGACY_SIMULATION_CHUNK : SIMULATION_CHUNK).map(
+                (chunk) => ({ target, chunk }),
+            ),
         );
         const [signerAllowed, sessions, simulations] = await Promise.all([
             Promise.all(
@@ -146,9 +159,9 @@ export class InteractionSimulator {
             ).then((entries) => new Map(entries as Array<[Hex, boolean]>)),
             chain.sessionsValid(rows.map((row) => row.wallet)),
             Promise.all(
-                chunks.map(async ({ contract, chunk }) => ({
+                chunks.map(async ({ target, chunk }) => ({
                     chunk,
-                    reasons: await this.simulateChunk(contract, chunk),
+                    reasons: await this.simulateChunk(target, chunk),
                 })),
             ),
         ]);
@@ -197,13 +210,13 @@ export class InteractionSimulator {
      * simulated on its own so that one bad item or a transient error costs only itself.
      */
     private async simulateChunk(
-        contract: Address,
+        target: InteractionTarget,
         rows: PendingInteraction[],
     ): Promise<Array<string | null>> {
         const { chain } = this.deps;
         try {
             return await chain.simulateMany(
-                contract,
+                target,
                 rows.map((row) => ({
                     id: row.interactionId,
                     wallet: row.wallet,
@@ -214,7 +227,7 @@ export class InteractionSimulator {
             return Promise.all(
                 rows.map((row) =>
                     chain
-                        .simulate(contract, row.interactionId, row.wallet, row.interactionData)
+                        .simulate(target, row.interactionId, row.wallet, row.interactionData)
                         .catch((error: Error) => `Simulation error: ${error.message}`),
                 ),
             );
@@ -223,10 +236,13 @@ export class InteractionSimulator {
 }
 
 /**
- * Items per simulateInteractions call: each uses some 30-60k gas (up to its 1M budget with
- * campaigns), so a chunk stays well under a node's eth_call gas cap (anvil: the block's 30M).
+ * Items per simulateInteractions call: a whole claim (the executor's batch of 200) of
+ * ProductInteraction in one call, each item using some 10-60k gas (up to its 1M budget with
+ * campaigns), under a node's eth_call gas cap (anvil: the block's 30M); a chunk that exceeds it
+ * falls back to one call per item. The legacy contract's items cost more: 100 per call.
  */
-const SIMULATION_CHUNK = 100;
+const SIMULATION_CHUNK = 200;
+const LEGACY_SIMULATION_CHUNK = 100;
 
 /** Signatures between two yields to the event loop (~0.2 ms each). */
 const SIGNING_SLICE = 50;
