@@ -29,6 +29,7 @@ import {
     SIGNER_LABELS,
     signInteraction,
 } from "../../src/infrastructure/blockchain";
+import { eventuallyValue } from "../support/eventually";
 import { startTestApp, type TestApp } from "../support/test-app";
 import {
     fundedAccount,
@@ -78,16 +79,6 @@ async function sendLegacyItem(item: { id: Hex; wallet: Address; data: Hex }) {
     });
     const receipt = await chain.clients.waitForReceipt(hash);
     return parseEventLogs({ abi: legacyProductInteractionAbi, logs: receipt.logs });
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        const value = await probe();
-        if (value !== undefined) return value;
-        if (Date.now() > deadline) throw new Error("timed out");
-        await Bun.sleep(20);
-    }
 }
 
 beforeAll(async () => {
@@ -143,7 +134,7 @@ describe("upgrade from the legacy interaction contract", () => {
         // 2. A batch sent to the legacy contract, still in the mempool when the upgrade is mined.
         await rpc("evm_setAutomine", [false]);
         const running = executor.run();
-        const inFlight = await waitFor(async () => {
+        const inFlight = await eventuallyValue(async () => {
             const [row] = await db()
                 .select()
                 .from(interactionBatchesTable)
