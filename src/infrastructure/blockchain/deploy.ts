@@ -35,10 +35,7 @@ import {
     type Hash,
     type Hex,
     isAddress,
-    keccak256,
     parseEther,
-    stringToHex,
-    toBytes,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { productIdOfDomain, productNameBytes32 } from "../../utils/product-id";
