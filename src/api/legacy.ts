@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import { errorBody, representError } from "../infrastructure/http";
 
 /**
  * Paths of older SDKs and shop plugins, mapped onto today's routes (seed-api §5.6). Unlike the
@@ -30,7 +31,9 @@ export function legacyRoutes(handle: (request: Request) => Promise<Response>) {
         async ({ request, status }) => {
             const url = new URL(request.url);
             const target = legacyPathFor(url.pathname);
-            if (!target) return status(404, { error: "not_found", message: "Not found" });
+            if (!target) {
+                return status(404, representError(request, errorBody("not_found", "Not found")));
+            }
             const hasBody = request.method !== "GET" && request.method !== "HEAD";
             const inner = await handle(
                 new Request(new URL(`${target}${url.search}`, url).toString(), {

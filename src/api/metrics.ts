@@ -1,15 +1,18 @@
 import { Elysia } from "elysia";
 import type { Infrastructure } from "../infrastructure";
-import { errorBody } from "../infrastructure/http";
+import { errorBody, representError } from "../infrastructure/http";
 
 /** `GET /metrics` in the Prometheus text format; behind a bearer token when METRICS_TOKEN is set. */
 export function metricsRoutes(infra: Pick<Infrastructure, "metrics" | "config">) {
     const expected = infra.config.metricsToken ? `Bearer ${infra.config.metricsToken}` : undefined;
     return new Elysia({ name: "metrics" }).get(
         "/metrics",
-        async ({ headers, status }) => {
+        async ({ headers, request, status }) => {
             if (expected && headers.authorization !== expected) {
-                return status(401, errorBody("unauthorized", "Unauthorized"));
+                return status(
+                    401,
+                    representError(request, errorBody("unauthorized", "Unauthorized")),
+                );
             }
             return new Response(await infra.metrics.registry.metrics(), {
                 headers: { "content-type": infra.metrics.registry.contentType },

@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import type { Infrastructure } from "../infrastructure";
 import type { RateLimitBucket } from "../infrastructure/config";
-import { errorBody } from "../infrastructure/http";
+import { errorBody, errorResponse } from "../infrastructure/http";
 import { clientIp } from "../infrastructure/http/client-ip";
 
 type Bucket = Exclude<RateLimitBucket, `${string}Wallet`>;
@@ -83,15 +83,13 @@ export function rateLimits(infra: Pick<Infrastructure, "rateLimiter" | "config">
         );
         return infra.rateLimiter.check(bucket, ip).then((decision) => {
             if (decision.allowed) return;
-            return new Response(
-                JSON.stringify(errorBody("rate_limited", "Too many requests, retry later")),
+            return errorResponse(
+                request,
+                429,
+                errorBody("rate_limited", "Too many requests, retry later"),
                 {
-                    status: 429,
-                    headers: {
-                        ...(set.headers as Record<string, string>),
-                        "content-type": "application/json",
-                        "retry-after": String(decision.retryAfterSeconds),
-                    },
+                    ...(set.headers as Record<string, string>),
+                    "retry-after": String(decision.retryAfterSeconds),
                 },
             );
         });

@@ -34,7 +34,7 @@ const fromHex = (h) => new Uint8Array(h.slice(2).match(/../g).map((b) => parseIn
 const b64json = (value) => btoa(JSON.stringify(value));
 const fromB64url = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 async function api(path, body) {
-  const response = await fetch(path, { method: "POST", headers: body ? { "content-type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined });
+  const response = await fetch(path, { method: "POST", headers: body ? { accept: "application/json", "content-type": "application/json" } : { accept: "application/json" }, body: body ? JSON.stringify(body) : undefined });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }

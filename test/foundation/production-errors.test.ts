@@ -15,7 +15,7 @@ test("with NODE_ENV=production a bad body still gives 422 JSON naming the field"
         const url = new TextDecoder().decode(value).trim();
         const response = await fetch(`${url}/test/orders`, {
             method: "POST",
-            headers: { "content-type": "application/json" },
+            headers: { "content-type": "application/json", accept: "application/json" },
             body: JSON.stringify({ name: "", quantity: 1 }),
         });
         expect(response.status).toBe(422);

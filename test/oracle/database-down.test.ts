@@ -9,7 +9,7 @@ import { createInfrastructure } from "../../src/infrastructure";
 import { loadConfig } from "../../src/infrastructure/config";
 import { JobScheduler } from "../../src/infrastructure/jobs";
 import { ephemeralSecrets } from "../../src/infrastructure/secrets";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { startTestApp, type TestApp, withJsonAccept } from "../support/test-app";
 import { createTestDatabase } from "../support/test-database";
 import { sendShopify, shopifyOrder, startOracleFixture } from "./helpers";
 
@@ -94,7 +94,8 @@ describe("database unreachable", () => {
                 infra,
                 domains,
                 jobs,
-                request: (path: string, init?: RequestInit) => fetch(`${base}${path}`, init),
+                request: (path: string, init?: RequestInit) =>
+                    fetch(`${base}${path}`, withJsonAccept(init)),
                 stop: async () => {
                     await server2.stop(true);
                     await jobs.stop();

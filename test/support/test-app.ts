@@ -16,7 +16,11 @@ export type TestApp = {
     domains: Domains;
     /** Jobs are registered but not scheduled: tests run them with `job.runNow()`. */
     jobs: JobScheduler;
-    /** `fetch` against the app over real HTTP, with a path relative to `url`. */
+    /**
+     * `fetch` against the app over real HTTP, with a path relative to `url`. It asks for JSON
+     * (`accept: application/json`) unless `init` names another Accept: our own clients do, and
+     * error bodies are plain text for callers that do not (the seed's clients).
+     */
     request(path: string, init?: RequestInit): Promise<Response>;
     stop(): Promise<void>;
 };
@@ -70,7 +74,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         infra,
         domains,
         jobs,
-        request: (path, init) => fetch(`${url}${path}`, init),
+        request: (path, init) => fetch(`${url}${path}`, withJsonAccept(init)),
         async stop() {
             await app.stop(true);
             await jobs.stop();
@@ -86,3 +90,10 @@ export const jsonHeaders = { "content-type": "application/json" };
 /** The parsed JSON body of a response, for assertions. */
 // biome-ignore lint/suspicious/noExplicitAny: tests assert on arbitrary JSON shapes
 export const readJson = (response: Response): Promise<any> => response.json() as Promise<any>;
+
+/** `init` asking for JSON unless it already names an Accept header. */
+export function withJsonAccept(init: RequestInit = {}): RequestInit {
+    const headers = new Headers(init.headers);
+    if (!headers.has("accept")) headers.set("accept", "application/json");
+    return { ...init, headers };
+}

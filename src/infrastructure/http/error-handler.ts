@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { chainFailureReason, isChainUnavailable } from "../chain/chain-unavailable";
 import { ApiError, errorBody } from "../errors/api-error";
 import { isDatabaseUnavailable } from "../persistence";
+import { JSON_CONTENT_TYPE, representError, TEXT_CONTENT_TYPE } from "./error-representation";
 import { requestIdOf } from "./request-context";
 
 type ValidationIssue = { property: string; message: string };
@@ -11,61 +12,68 @@ type ValidationIssue = { property: string; message: string };
  * The error model of the whole API: 422 naming the field on validation errors (in production
  * too: we render them ourselves), 400 on malformed JSON, the ApiError's status and code for
  * business errors, 503 when the database or the chain node is unreachable, and a 500 without
- * internals otherwise.
+ * internals otherwise. Each is then represented as the caller asked (JSON or the message as
+ * text, see error-representation.ts): the representation is chosen here, once, for every route.
  */
 export function errorHandler(logger: Logger) {
-    return new Elysia({ name: "error-handler" }).onError(
-        { as: "global" },
-        ({ code, error, request, set }) => {
-            set.headers["content-type"] = "application/json";
-            if (error instanceof ApiError) {
-                set.status = error.status;
-                if (error.retryAfterSeconds !== undefined) {
-                    set.headers["retry-after"] = String(error.retryAfterSeconds);
-                }
-                return errorBody(error.code, error.message);
-            }
-            switch (code) {
-                case "VALIDATION":
-                    set.status = 422;
-                    return validationBody(error);
-                case "PARSE":
-                    set.status = 400;
-                    return errorBody("malformed_body", "The request body is not valid JSON");
-                case "NOT_FOUND":
-                    set.status = 404;
-                    return errorBody("not_found", "Not found");
-                case "INVALID_COOKIE_SIGNATURE":
-                    set.status = 400;
-                    return errorBody("invalid_cookie", "Invalid cookie signature");
-            }
-            // Before the database check: viem's fetch errors carry ECONNREFUSED codes too.
-            if (isChainUnavailable(error)) {
-                logger.warn(
-                    { requestId: requestIdOf(request), reason: chainFailureReason(error) },
-                    "chain unavailable",
-                );
-                set.status = 503;
-                set.headers["retry-after"] = "5";
-                return errorBody(
-                    "chain_unavailable",
-                    "The blockchain node is unavailable, retry later",
-                );
-            }
-            if (isDatabaseUnavailable(error)) {
-                logger.warn(
-                    { requestId: requestIdOf(request), err: error },
-                    "database unavailable",
-                );
-                set.status = 503;
-                set.headers["retry-after"] = "5";
-                return errorBody("service_unavailable", "The database is unavailable, retry later");
-            }
-            logger.error({ requestId: requestIdOf(request), err: error }, "unhandled error");
-            set.status = 500;
-            return errorBody("internal_error", "Internal server error");
-        },
-    );
+    return new Elysia({ name: "error-handler" }).onError({ as: "global" }, (context) => {
+        const body = errorBodyOf(context, logger);
+        const represented = representError(context.request, body);
+        context.set.headers["content-type"] =
+            typeof represented === "string" ? TEXT_CONTENT_TYPE : JSON_CONTENT_TYPE;
+        return represented;
+    });
+}
+
+type ErrorContext = {
+    code: unknown;
+    error: unknown;
+    request: Request;
+    set: { status?: number | string; headers: Record<string, string | number> };
+};
+
+/** The error model: status (set on `set`) and body of any failure. */
+function errorBodyOf({ code, error, request, set }: ErrorContext, logger: Logger) {
+    if (error instanceof ApiError) {
+        set.status = error.status;
+        if (error.retryAfterSeconds !== undefined) {
+            set.headers["retry-after"] = String(error.retryAfterSeconds);
+        }
+        return errorBody(error.code, error.message);
+    }
+    switch (code) {
+        case "VALIDATION":
+            set.status = 422;
+            return validationBody(error as ValidationError);
+        case "PARSE":
+            set.status = 400;
+            return errorBody("malformed_body", "The request body is not valid JSON");
+        case "NOT_FOUND":
+            set.status = 404;
+            return errorBody("not_found", "Not found");
+        case "INVALID_COOKIE_SIGNATURE":
+            set.status = 400;
+            return errorBody("invalid_cookie", "Invalid cookie signature");
+    }
+    // Before the database check: viem's fetch errors carry ECONNREFUSED codes too.
+    if (isChainUnavailable(error)) {
+        logger.warn(
+            { requestId: requestIdOf(request), reason: chainFailureReason(error) },
+            "chain unavailable",
+        );
+        set.status = 503;
+        set.headers["retry-after"] = "5";
+        return errorBody("chain_unavailable", "The blockchain node is unavailable, retry later");
+    }
+    if (isDatabaseUnavailable(error)) {
+        logger.warn({ requestId: requestIdOf(request), err: error }, "database unavailable");
+        set.status = 503;
+        set.headers["retry-after"] = "5";
+        return errorBody("service_unavailable", "The database is unavailable, retry later");
+    }
+    logger.error({ requestId: requestIdOf(request), err: error }, "unhandled error");
+    set.status = 500;
+    return errorBody("internal_error", "Internal server error");
 }
 
 function validationBody(error: Pick<ValidationError, "all" | "type">) {

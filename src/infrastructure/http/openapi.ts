@@ -2,6 +2,8 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
+import { errorBody } from "../errors/api-error";
+import { representError } from "./error-representation";
 
 const require = createRequire(import.meta.url);
 const swaggerUiDir = join(require.resolve("swagger-ui-dist/package.json"), "..");
@@ -70,10 +72,13 @@ export function openapiDocs(version: string) {
         )
         .get(
             "/openapi/assets/:file",
-            ({ params, status }) => {
+            ({ params, request, status }) => {
                 const contentType = uiAssets[params.file];
                 if (!contentType) {
-                    return status(404, { error: "not_found", message: "Not found" });
+                    return status(
+                        404,
+                        representError(request, errorBody("not_found", "Not found")),
+                    );
                 }
                 return new Response(Bun.file(join(swaggerUiDir, params.file)), {
                     headers: {
