@@ -311,6 +311,25 @@ describe("revocation reaches every derived token", () => {
     });
 });
 
+describe("the database is the source of truth", () => {
+    test("a session revoked straight in the table (an operator) is refused within the 5 s cache", async () => {
+        const owner = await phone();
+        const minted = await sdkFromSession(owner.token);
+        expect((await walletGet("/wallet/balance", owner.token)).status).toBe(200);
+        await app.infra.database.db
+            .update(walletSessionsTable)
+            .set({ revokedAt: new Date() })
+            .where(eq(walletSessionsTable.wallet, owner.address.toLowerCase() as Address));
+        await eventually(
+            async () =>
+                (await walletGet("/wallet/balance", owner.token)).status === 401 &&
+                (await sdkIsValid(minted)).status === 401,
+            7_000,
+            250,
+        );
+    });
+});
+
 describe("POST /business/auth/logout", () => {
     const roles = (token: string) =>
         app.request(`/business/roles?productId=0x${"01".repeat(32)}`, {
