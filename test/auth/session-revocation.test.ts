@@ -274,7 +274,7 @@ describe("revocation reaches every derived token", () => {
         expect(row?.revokedAt).toBeInstanceOf(Date);
     });
 
-    test("socket frames of a logged-out session close with 4401 within the 5 s re-check", async () => {
+    test("a logout closes the session's open sockets at once (desktop and phone), without waiting for a frame", async () => {
         const owner = await phone();
         const desktop = await pairedDesktop(owner);
         const phoneSocket = await TestSocket.open(app.url, { wallet: owner.token }, phoneUserAgent);
@@ -283,31 +283,38 @@ describe("revocation reaches every derived token", () => {
         await phoneSocket.next("ping");
 
         expect((await logout(desktop.token)).status).toBe(200);
+        expect(await desktop.socket.waitClose(2_000)).toEqual({
+            code: 4401,
+            reason: "Session revoked or expired",
+        });
+        expect(phoneSocket.isOpen).toBe(true);
+        expect((await logout(owner.token)).status).toBe(200);
+        expect((await phoneSocket.waitClose(2_000)).code).toBe(4401);
+    });
+
+    test("a session revoked straight in the database: the socket's next frame after the 5 s re-check closes it", async () => {
+        const owner = await phone();
+        const desktop = await pairedDesktop(owner);
+        // The desktop's socket is open and served (it hears the phone connect).
+        const phoneSocket = await TestSocket.open(app.url, { wallet: owner.token }, phoneUserAgent);
+        await desktop.socket.next("partner-connected");
+        await app.infra.database.db
+            .update(walletSessionsTable)
+            .set({ revokedAt: new Date() })
+            .where(eq(walletSessionsTable.pairingId, desktop.pairingId));
         await eventually(
             () => {
                 if (desktop.socket.isOpen) desktop.socket.send({ type: "ping" });
                 return !desktop.socket.isOpen;
             },
-            8_000,
+            12_000,
             250,
         );
         expect(desktop.socket.closedWith).toEqual({
             code: 4401,
             reason: "Session revoked or expired",
         });
-
-        expect((await logout(owner.token)).status).toBe(200);
-        await eventually(
-            () => {
-                if (phoneSocket.isOpen) {
-                    phoneSocket.send({ type: "pong", payload: { pairingId: desktop.pairingId } });
-                }
-                return !phoneSocket.isOpen;
-            },
-            8_000,
-            250,
-        );
-        expect(phoneSocket.closedWith?.code).toBe(4401);
+        phoneSocket.close();
     });
 });
 
@@ -428,5 +435,14 @@ describe.skipIf(!process.env.DATABASE_URL)("two instances agree (Redis pub/sub)"
             2_000,
         );
         desktop.socket.close();
+    });
+
+    test("a logout on one instance closes the session's socket on the other", async () => {
+        const owner = await phone(first);
+        const desktop = await pairedDesktop(owner, first);
+        const elsewhere = await TestSocket.open(second.url, { wallet: desktop.token });
+        expect((await logout(desktop.token, first)).status).toBe(200);
+        expect((await elsewhere.waitClose(2_000)).code).toBe(4401);
+        expect((await desktop.socket.waitClose(2_000)).code).toBe(4401);
     });
 });

@@ -26,6 +26,7 @@ export class SessionStateCache {
     private readonly entries = new LRUCache<string, Entry>({ max: 200_000 });
     private readonly loading = new Map<string, Promise<boolean>>();
     private unsubscribe: Unsubscribe | null = null;
+    private readonly revokedListeners = new Set<(keys: string[]) => void>();
 
     constructor(
         private readonly pubsub: PubSub | null,
@@ -45,6 +46,12 @@ export class SessionStateCache {
         const unsubscribe = this.unsubscribe;
         this.unsubscribe = null;
         await unsubscribe?.().catch(() => {});
+    }
+
+    /** Called with the keys of every revocation this instance makes or hears of. */
+    onRevoked(listener: (keys: string[]) => void): () => void {
+        this.revokedListeners.add(listener);
+        return () => this.revokedListeners.delete(listener);
     }
 
     /** `key` names the kind and the JWT id (e.g. `wallet:<jti>`); `load` reads the database. */
@@ -96,6 +103,13 @@ export class SessionStateCache {
                 expiresAt: Number.POSITIVE_INFINITY,
                 checkedAt: now,
             });
+        }
+        for (const listener of this.revokedListeners) {
+            try {
+                listener(keys);
+            } catch (error) {
+                this.logger?.error({ err: error }, "revoked-sessions listener failed");
+            }
         }
     }
 

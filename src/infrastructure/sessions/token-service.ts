@@ -210,6 +210,17 @@ export class TokenService {
         };
     }
 
+    /**
+     * Calls `listener` with the wallet session ids revoked on this instance or announced by
+     * another (not those revoked straight in the database: verification catches them).
+     */
+    onWalletSessionsRevoked(listener: (jtis: string[]) => void): () => void {
+        return this.sessions.states.onRevoked((keys) => {
+            const jtis = keys.filter((key) => key.startsWith("wallet:")).map((key) => key.slice(7));
+            if (jtis.length > 0) listener(jtis);
+        });
+    }
+
     private isWalletSessionActive(jti: string): Promise<boolean> {
         if (!uuidPattern.test(jti)) return Promise.resolve(false);
         return this.sessions.states.isActive(walletKey(jti), () => this.sessions.wallet.state(jti));

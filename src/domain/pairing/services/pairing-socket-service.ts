@@ -31,6 +31,8 @@ import type { SignatureRequestNotifier } from "./signature-request-notifier";
 export const maxPairingCodeAttempts = 5;
 /** How long a socket's verified wallet session is trusted before it is checked again. */
 const walletRecheckMs = 5_000;
+/** How long a revoked session's sockets wait for their pairing's own close before closing. */
+const revokedCloseGraceMs = 200;
 /** How long delivered marks gather before they are written together. */
 const deliveredMarkBatchMs = 20;
 /** Codes are unique among live pairings; a collision is retried with a fresh code. */
@@ -45,6 +47,8 @@ export type PairingSocketServiceDeps = {
     logger: Logger;
 };
 
+const sessionEnded = () =>
+    new PairingSocketClose(PairingCloseCode.unauthorized, "Session revoked or expired");
 const forbidden = (reason: string) => new PairingSocketClose(PairingCloseCode.forbidden, reason);
 const invalidMessage = (reason: string) =>
     new PairingSocketClose(PairingCloseCode.invalidMessage, reason);
@@ -61,7 +65,12 @@ export class PairingSocketService {
     private undeliveredMarks = new Map<string, string[]>();
     private deliveredFlush: ReturnType<typeof setTimeout> | undefined;
 
-    constructor(private readonly deps: PairingSocketServiceDeps) {}
+    /** Open sockets by the `jti` of their wallet session, to close them when it is revoked. */
+    private readonly socketsBySession = new Map<string, Set<PairingSocketSession>>();
+
+    constructor(private readonly deps: PairingSocketServiceDeps) {
+        deps.tokens.onWalletSessionsRevoked((jtis) => this.closeRevoked(jtis));
+    }
 
     connect(connection: PairingConnection, params: PairingConnectParams): PairingSocket {
         const session = new PairingSocketSession(
@@ -76,7 +85,50 @@ export class PairingSocketService {
             params,
         );
         session.run(() => this.open(session));
-        return session;
+        return {
+            receive: (frame) => session.receive(frame),
+            disconnected: () => {
+                session.disconnected();
+                this.forgetSession(session);
+            },
+            idle: () => session.idle(),
+        };
+    }
+
+    /**
+     * A logout or a deleted pairing (here or announced by another instance) closes the sockets of
+     * that session at once; a revocation made straight in the database closes them on their next
+     * frame (the re-check of walletOf).
+     */
+    private closeRevoked(jtis: string[]): void {
+        for (const jti of jtis) {
+            const sockets = this.socketsBySession.get(jti);
+            if (!sockets) continue;
+            this.socketsBySession.delete(jti);
+            for (const socket of sockets) socket.walletCheck = null;
+            // After a short grace: a deleted pairing's own close (4404) is on its way and says more.
+            setTimeout(() => {
+                for (const socket of sockets) {
+                    socket.run(async () => {
+                        throw sessionEnded();
+                    });
+                }
+            }, revokedCloseGraceMs);
+        }
+    }
+
+    private trackSession(socket: PairingSocketSession, jti: string): void {
+        const sockets = this.socketsBySession.get(jti);
+        if (sockets) sockets.add(socket);
+        else this.socketsBySession.set(jti, new Set([socket]));
+    }
+
+    private forgetSession(socket: PairingSocketSession): void {
+        const jti = socket.trackedSessionId;
+        if (!jti) return;
+        const sockets = this.socketsBySession.get(jti);
+        sockets?.delete(socket);
+        if (sockets?.size === 0) this.socketsBySession.delete(jti);
     }
 
     /** On open: initiate, join or reconnect, from the query (docs/pairing-protocol.md). */
@@ -250,10 +302,7 @@ export class PairingSocketService {
         const wallet = await this.walletOf(socket);
         if (!wallet) {
             if (!socket.params.walletToken) return;
-            throw new PairingSocketClose(
-                PairingCloseCode.unauthorized,
-                "Session revoked or expired",
-            );
+            throw sessionEnded();
         }
         const message = parsed.message;
         switch (message.type) {
@@ -320,6 +369,10 @@ export class PairingSocketService {
         const checked = socket.walletCheck;
         if (checked && now - checked.at < walletRecheckMs) return checked.wallet;
         const wallet = await this.deps.tokens.verifyWallet(socket.params.walletToken);
+        if (wallet?.jti && !socket.trackedSessionId) {
+            socket.trackedSessionId = wallet.jti;
+            this.trackSession(socket, wallet.jti);
+        }
         socket.walletCheck = { wallet, at: now };
         return wallet;
     }

@@ -57,6 +57,8 @@ export class PairingSocketSession implements PairingSocket {
     readonly device: Device;
     /** The last verification of the socket's wallet token (see PairingSocketService.walletOf). */
     walletCheck: { wallet: WalletSession | null; at: number } | null = null;
+    /** The wallet session this socket is closed with when it is revoked (see closeRevoked). */
+    trackedSessionId: string | undefined;
     private readonly listens = new Map<string, Unsubscribe>();
     /** When this socket last recorded activity (`last_active_at`) per pairing. */
     private readonly activityAt = new Map<string, number>();
