@@ -12,6 +12,8 @@ export default defineConfig({
         ? { dbCredentials: { url: databaseUrl } }
         : {
               driver: "pglite",
-              dbCredentials: { url: process.env.PGLITE_DATA_DIR ?? "./.data/pglite" },
+              dbCredentials: {
+                  url: process.env.PGLITE_DATA_DIR ?? `${process.env.DATA_DIR ?? "./.data"}/pglite`,
+              },
           }),
 });

@@ -1,5 +1,6 @@
 import { type Chain, ChainHealthProbe, connectChain, ProductRolesReader } from "./chain";
-import type { AppConfig } from "./config";
+import type { AppConfig, DatabaseConfig } from "./config";
+import { StartupError } from "./errors/startup-error";
 import { createLogger, type Logger } from "./logger";
 import { Metrics } from "./metrics";
 import { type DatabaseHandle, openDatabase } from "./persistence";
@@ -50,15 +51,31 @@ export async function createInfrastructure(
     config: AppConfig,
     overrides: InfrastructureOverrides = {},
 ): Promise<Infrastructure> {
-    const logger = overrides.logger ?? createLogger(config.logLevel);
+    const logger =
+        overrides.logger ??
+        createLogger(config.logLevel, {
+            format: config.logFormat,
+            runningLocally: config.isRunningLocally,
+        });
     const secrets = resolveSecrets(config, overrides.secrets);
+    const migrationsStartedAt = performance.now();
     const database = await openDatabase(config.database);
     try {
+        await database.ping(15_000).catch((error: unknown) => {
+            throw new StartupError(databaseFailure(config.database, error), { cause: error });
+        });
         await database.migrate();
     } catch (error) {
         await database.close().catch(() => {});
         throw error;
     }
+    logger.info(
+        {
+            ms: Math.round(performance.now() - migrationsStartedAt),
+            at: databaseLocation(config.database),
+        },
+        `database: ${database.kind === "postgres" ? "PostgreSQL" : "PGlite"} ready, migrations applied`,
+    );
     let chain: Chain;
     try {
         chain = await connectChain(config, {
@@ -143,4 +160,29 @@ function resolveSecrets(config: AppConfig, provided: DevSecrets | undefined): De
         jwtBusiness: config.jwt.businessSecret ?? base.jwtBusiness,
         masterKey: config.chain.masterKey ?? base.masterKey,
     };
+}
+
+/** `host:port/database` of a PostgreSQL URL (no credentials), or the PGlite directory. */
+export function databaseLocation(database: DatabaseConfig): string {
+    if (database.kind === "pglite") return database.dataDir ?? "memory://";
+    try {
+        const url = new URL(database.url);
+        return `${url.hostname}:${url.port || "5432"}${url.pathname}`;
+    } catch {
+        return "(unparsable DATABASE_URL)";
+    }
+}
+
+/** One line that says which server failed and why. */
+function databaseFailure(database: DatabaseConfig, error: unknown): string {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const detail = cause?.message ?? (error as Error).message;
+    const code = cause?.code ?? (error as { code?: string }).code;
+    if (database.kind === "pglite")
+        return `PGlite at ${database.dataDir} cannot be opened: ${detail}`;
+    const where = databaseLocation(database);
+    if (code === "ERR_POSTGRES_SERVER_ERROR") {
+        return `database at ${where} refused the connection: ${detail} (check DATABASE_URL)`;
+    }
+    return `database unreachable at ${where}: ${detail}${code ? ` (${code})` : ""}; check DATABASE_URL and that PostgreSQL is running`;
 }

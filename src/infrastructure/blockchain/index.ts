@@ -47,6 +47,7 @@ export {
     upgradeInteractionContract,
     writeDeployment,
 } from "./deploy";
+export { type DevAnvil, devAnvilFiles, startDevAnvil } from "./dev-anvil";
 export {
     type BatchItem,
     decodeInteractionItems,

@@ -14,6 +14,7 @@ import {
     isDeploymentLive,
     readDeployment,
     startAnvil,
+    startDevAnvil,
     writeDeployment,
 } from "../blockchain";
 import type { AppConfig } from "../config";
@@ -46,20 +47,25 @@ export async function connectChain(config: AppConfig, options: ChainOptions): Pr
     let anvil: AnvilInstance | undefined;
     let rpcUrl = config.chain.rpcUrl;
     if (!rpcUrl) {
-        const stateArgs = options.ephemeral
-            ? []
-            : ["--state", join(config.dataDir, "anvil-state.json"), "--state-interval", "10"];
-        anvil = await startAnvil({
-            args: stateArgs,
-            // Development: a node that dies is started again from its state file.
-            restartOnExit: options.ephemeral
-                ? undefined
-                : {
-                      onRestart: ({ exitCode }) =>
-                          options.logger.warn({ exitCode }, "local anvil exited, restarting it"),
-                  },
-        });
+        if (options.ephemeral) {
+            anvil = await startAnvil();
+        } else {
+            // Development: one node per data dir, kept across watch reloads, restarted when it
+            // dies, its state saved atomically (see dev-anvil.ts).
+            const dev = await startDevAnvil({ dataDir: config.dataDir, log: options.logger });
+            options.logger.info(
+                { rpcUrl: dev.rpcUrl, anvilPid: dev.pid, state: dev.restoredFrom },
+                dev.reused
+                    ? "chain: local anvil still running, reused"
+                    : dev.restoredFrom
+                      ? "chain: local anvil started from its saved state"
+                      : "chain: local anvil started on a new chain",
+            );
+            anvil = dev;
+        }
         rpcUrl = anvil.rpcUrl;
+    } else {
+        options.logger.info({ rpcUrl: redactUrl(rpcUrl) }, "chain: using RPC_URL");
     }
     try {
         const clients = await createChainClients({
@@ -68,9 +74,22 @@ export async function connectChain(config: AppConfig, options: ChainOptions): Pr
             pollingIntervalMs: anvil ? 50 : undefined,
         });
         let deployment = deploymentFromEnv(options.env);
-        if (!deployment && !options.ephemeral && existsSync(deploymentFile)) {
+        if (deployment) {
+            options.logger.info({}, "contracts: addresses from the environment");
+        } else if (!options.ephemeral && existsSync(deploymentFile)) {
             deployment = readDeployment(deploymentFile);
-            if (anvil && !(await isDeploymentLive(clients, deployment))) deployment = undefined;
+            if (anvil && !(await isDeploymentLive(clients, deployment))) {
+                options.logger.info(
+                    { deploymentFile },
+                    "contracts: not on this chain, redeploying",
+                );
+                deployment = undefined;
+            } else {
+                options.logger.info(
+                    { deploymentFile },
+                    "contracts: reused from the deployment file",
+                );
+            }
         }
         if (!deployment) {
             if (!anvil) {
@@ -84,7 +103,10 @@ export async function connectChain(config: AppConfig, options: ChainOptions): Pr
                 masterKey: options.masterKey,
             });
             if (!options.ephemeral) writeDeployment(deploymentFile, deployment);
-            options.logger.info({ rpcUrl, deploymentFile }, "contracts deployed on local anvil");
+            options.logger.info(
+                { deploymentFile: options.ephemeral ? undefined : deploymentFile },
+                "contracts: deployed on the local anvil",
+            );
         }
         const signers = createBackendSigners({ masterKey: options.masterKey, clients });
         const started = anvil;
@@ -101,5 +123,15 @@ export async function connectChain(config: AppConfig, options: ChainOptions): Pr
     } catch (error) {
         await anvil?.stop();
         throw error;
+    }
+}
+
+/** An RPC URL without its credentials or API key path, for logs. */
+function redactUrl(url: string): string {
+    try {
+        const parsed = new URL(url);
+        return `${parsed.protocol}//${parsed.host}`;
+    } catch {
+        return "(unparsable)";
     }
 }

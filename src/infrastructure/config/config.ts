@@ -54,6 +54,8 @@ export type AppConfig = StageFlags & {
     port: number;
     hostname: string | undefined;
     logLevel: string;
+    /** `auto`: readable in a terminal when running locally, JSON otherwise. */
+    logFormat: "json" | "pretty" | "auto";
     dataDir: string;
     database: DatabaseConfig;
     jwt: {
@@ -224,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         port,
         hostname: raw.HOSTNAME,
         logLevel: raw.LOG_LEVEL ?? (flags.isRunningLocally ? "debug" : "info"),
+        logFormat: raw.LOG_FORMAT ?? "auto",
         dataDir,
         database: raw.DATABASE_URL
             ? {

@@ -27,7 +27,7 @@ export type Job = {
  */
 export class JobScheduler {
     private readonly crons: Cron[] = [];
-    private readonly schedules: Array<{ pattern: string; run: () => void }> = [];
+    private readonly schedules: Array<{ name: string; pattern: string; run: () => void }> = [];
     private readonly running = new Set<Promise<void>>();
     private stopped = false;
 
@@ -84,8 +84,17 @@ export class JobScheduler {
             return current;
         };
 
-        this.schedules.push({ pattern: definition.schedule, run: () => void runNow() });
+        this.schedules.push({
+            name: definition.name,
+            pattern: definition.schedule,
+            run: () => void runNow(),
+        });
         return { name: definition.name, wake: () => void runNow(), runNow };
+    }
+
+    /** The registered jobs' names, in registration order (the start-up log lists them). */
+    get names(): string[] {
+        return this.schedules.map((schedule) => schedule.name);
     }
 
     /** Starts the schedules (the service does; tests usually run jobs with `runNow`). */
