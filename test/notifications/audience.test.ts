@@ -73,7 +73,10 @@ const send = (token: string, targets: unknown) =>
         })
         .then(async (response) => {
             expect(response.status).toBe(200);
-            return readJson(response);
+            const body = await readJson(response);
+            // The answer comes before the delivery: wait for it to assert who was reached.
+            await server.domains.notifications.delivery.idle();
+            return body;
         });
 
 const reached = (since: number) =>
@@ -88,7 +91,12 @@ const reached = (since: number) =>
 beforeAll(async () => {
     const vapid = webpush.generateVAPIDKeys();
     server = await startTestApp({
-        env: { VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey },
+        env: {
+            VAPID_PUBLIC_KEY: vapid.publicKey,
+            VAPID_PRIVATE_KEY: vapid.privateKey,
+            // The local push service listens on loopback: exempt it from the public-address rule.
+            PUSH_ENDPOINT_ALLOWLIST: "127.0.0.1",
+        },
     });
     push = startTestPushService({ vapidPublicKey: vapid.publicKey });
     merchant = privateKeyToAccount(generatePrivateKey());
@@ -123,25 +131,20 @@ describe("a merchant reaches only wallets that interacted with its products", ()
         const result = await send(merchantToken, {
             wallets: [users.loyal.wallet, users.elsewhere.wallet, users.never.wallet],
         });
-        expect(result).toEqual({ sent: 1, skipped: 2, failed: 0 });
+        expect(result).toEqual({ queued: 1, skipped: 2 });
         expect(reached(since)).toEqual(["loyal"]);
     });
 
     test("filters: within the merchant's own products only", async () => {
         let since = push.deliveries.length;
-        expect(await send(merchantToken, { filter: {} })).toEqual({
-            sent: 1,
-            skipped: 0,
-            failed: 0,
-        });
+        expect(await send(merchantToken, { filter: {} })).toEqual({ queued: 1, skipped: 0 });
         expect(reached(since)).toEqual(["loyal"]);
 
         // Someone else's product: nobody, even though a wallet interacted with it.
         since = push.deliveries.length;
         expect(await send(merchantToken, { filter: { productIds: [otherProduct] } })).toEqual({
-            sent: 0,
+            queued: 0,
             skipped: 0,
-            failed: 0,
         });
         expect(reached(since)).toEqual([]);
 
@@ -151,23 +154,22 @@ describe("a merchant reaches only wallets that interacted with its products", ()
             await send(merchantToken, {
                 filter: { productIds: [short], interactions: { min: 2 } },
             }),
-        ).toEqual({ sent: 1, skipped: 0, failed: 0 });
+        ).toEqual({ queued: 1, skipped: 0 });
         expect(await send(merchantToken, { filter: { interactions: { min: 3 } } })).toEqual({
-            sent: 0,
+            queued: 0,
             skipped: 0,
-            failed: 0,
         });
         const now = Math.floor(Date.now() / 1000);
         expect(
             await send(merchantToken, {
                 filter: { firstInteractionTimestamp: { max: now - 3600 } },
             }),
-        ).toEqual({ sent: 0, skipped: 0, failed: 0 });
+        ).toEqual({ queued: 0, skipped: 0 });
         expect(
             await send(merchantToken, {
                 filter: { firstInteractionTimestamp: { min: now - 3600 } },
             }),
-        ).toEqual({ sent: 1, skipped: 0, failed: 0 });
+        ).toEqual({ queued: 1, skipped: 0 });
     });
 
     test("an administrator of the product reaches its audience; another merchant does not", async () => {
@@ -182,21 +184,18 @@ describe("a merchant reaches only wallets that interacted with its products", ()
         await chain.clients.waitForReceipt(hash);
         const adminToken = (await server.infra.tokens.signBusiness(admin)).token;
         expect(await send(adminToken, { wallets: [users.loyal.wallet] })).toEqual({
-            sent: 1,
+            queued: 1,
             skipped: 0,
-            failed: 0,
         });
 
         const otherToken = (await server.infra.tokens.signBusiness(otherMerchant)).token;
         expect(await send(otherToken, { wallets: [users.loyal.wallet] })).toEqual({
-            sent: 0,
+            queued: 0,
             skipped: 1,
-            failed: 0,
         });
         expect(await send(otherToken, { wallets: [users.elsewhere.wallet] })).toEqual({
-            sent: 1,
+            queued: 1,
             skipped: 0,
-            failed: 0,
         });
     });
 });
@@ -221,7 +220,7 @@ describe("rewards filter (the reward index)", () => {
             const since = push.deliveries.length;
             const result = await send(token, { filter: { rewards } });
             const endpoints = push.deliveries.slice(since).map((d) => d.endpoint);
-            expect(result.sent).toBe(endpoints.length);
+            expect(result.queued).toBe(endpoints.length);
             return endpoints;
         };
         const [referrerEndpoint, refereeEndpoint] = [...subscriptions.keys()] as [string, string];

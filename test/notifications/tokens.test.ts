@@ -12,7 +12,12 @@ let push: TestPushService;
 beforeAll(async () => {
     const vapid = webpush.generateVAPIDKeys();
     server = await startTestApp({
-        env: { VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey },
+        env: {
+            VAPID_PUBLIC_KEY: vapid.publicKey,
+            VAPID_PRIVATE_KEY: vapid.privateKey,
+            // The local push service listens on loopback: exempt it from the public-address rule.
+            PUSH_ENDPOINT_ALLOWLIST: "127.0.0.1",
+        },
     });
     push = startTestPushService({ vapidPublicKey: vapid.publicKey });
 });

@@ -22,6 +22,8 @@ beforeAll(async () => {
     server = await startTestApp({
         env: {
             VAPID_PUBLIC_KEY: vapid.publicKey,
+            // The local push service listens on loopback: exempt it from the public-address rule.
+            PUSH_ENDPOINT_ALLOWLIST: "127.0.0.1",
             VAPID_PRIVATE_KEY: vapid.privateKey,
             RATE_LIMIT_PAIRING: "100000/60",
         },

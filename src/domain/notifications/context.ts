@@ -8,6 +8,7 @@ import { MerchantProductsRepository } from "./repositories/merchant-products-rep
 import { PushTokenRepository } from "./repositories/push-token-repository";
 import { AudienceResolver } from "./services/audience-resolver";
 import { BroadcastService, NotificationDelivery } from "./services/broadcast-service";
+import { PushEndpointPolicy } from "./services/push-endpoint-policy";
 import { PushTokenService } from "./services/push-token-service";
 import { createSignatureRequestNotifier } from "./services/signature-request-notifier";
 import { resolveVapidKeys, type VapidKeys } from "./services/vapid-keys";
@@ -48,6 +49,11 @@ export function createNotificationsDomain(
         });
         return vapidKeys;
     };
+    const endpointPolicy = new PushEndpointPolicy({
+        allowlist: config.push.endpointAllowlist,
+        dnsServers: config.business.dnsResolvers,
+        dnsTimeoutMs: config.business.dnsTimeoutMs,
+    });
     const sender = new WebPushSender(
         keys,
         {
@@ -56,8 +62,11 @@ export function createNotificationsDomain(
             ttlSeconds: PUSH_TTL_SECONDS,
         },
         logger,
+        endpointPolicy,
     );
-    const delivery = new NotificationDelivery(tokens, sender);
+    const delivery = new NotificationDelivery(tokens, sender, (error) =>
+        logger.warn({ err: error }, "queued notification delivery failed"),
+    );
     const audience = new AudienceResolver(
         new MerchantProductsRepository(
             infra.chain.clients,
@@ -67,7 +76,12 @@ export function createNotificationsDomain(
         interactions.audience,
         rewards?.rewardTotals,
     );
-    const tokenService = new PushTokenService(tokens, requestCleanup);
+    const tokenService = new PushTokenService(
+        tokens,
+        endpointPolicy,
+        config.push.maxSubscriptionsPerWallet,
+        requestCleanup,
+    );
     const broadcastService = new BroadcastService(audience, delivery, requestCleanup);
     const macros = sessionMacros(infra.tokens);
 

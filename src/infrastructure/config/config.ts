@@ -112,6 +112,10 @@ export type AppConfig = StageFlags & {
         vapidSubject: string;
         timeoutMs: number;
         concurrency: number;
+        /** Subscriptions kept per wallet: registering one more drops the oldest. */
+        maxSubscriptionsPerWallet: number;
+        /** Lower-case hosts (`host` or `host:port`) exempt from the https / public-address rule. */
+        endpointAllowlist: string[];
     };
     /** Purchase oracle: when the root job pushes a root, tree cache size, Shopify app secret. */
     oracle: {
@@ -288,6 +292,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
             vapidSubject: raw.VAPID_SUBJECT ?? "mailto:hello@frak.id",
             timeoutMs: Number(raw.PUSH_TIMEOUT_MS ?? 10_000),
             concurrency: Math.max(1, Number(raw.PUSH_CONCURRENCY ?? 50)),
+            maxSubscriptionsPerWallet: Math.max(
+                1,
+                Number(raw.PUSH_MAX_SUBSCRIPTIONS_PER_WALLET ?? 20),
+            ),
+            endpointAllowlist: raw.PUSH_ENDPOINT_ALLOWLIST
+                ? splitList(raw.PUSH_ENDPOINT_ALLOWLIST).map((host) => host.toLowerCase())
+                : [],
         },
         oracle: {
             updateThreshold: Number(raw.ORACLE_UPDATE_THRESHOLD ?? 50),

@@ -169,6 +169,16 @@ export const envSchema = T.Object({
     ),
     PUSH_TIMEOUT_MS: T.Optional(integer("Timeout of one request to a push service")),
     PUSH_CONCURRENCY: T.Optional(integer("Push requests in flight at once")),
+    PUSH_MAX_SUBSCRIPTIONS_PER_WALLET: T.Optional(
+        integer("Web Push subscriptions kept per wallet (the oldest go first)"),
+    ),
+    PUSH_ENDPOINT_ALLOWLIST: T.Optional(
+        T.String({
+            minLength: 1,
+            description:
+                "Comma separated push service hosts exempt from the https and public-address checks (tests, private push services)",
+        }),
+    ),
     ORACLE_UPDATE_THRESHOLD: T.Optional(
         integer("Pending purchase leaves that trigger a root update"),
     ),

@@ -77,9 +77,11 @@ export const SendNotificationModel = t.Object({
 });
 
 export const SendNotificationResultModel = t.Object({
-    sent: t.Integer({ description: "Subscriptions the push service accepted the message for" }),
+    queued: t.Integer({
+        description:
+            "Subscriptions of the targeted wallets the message is sent to (delivery continues after the answer; outcomes per subscription are not reported)",
+    }),
     skipped: t.Integer({
         description: "Target wallets dropped: never interacted with the caller's products",
     }),
-    failed: t.Integer({ description: "Subscriptions whose delivery failed" }),
 });

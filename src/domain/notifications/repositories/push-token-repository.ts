@@ -1,4 +1,16 @@
-import { and, count, eq, gt, inArray, isNotNull, isNull, lt, or } from "drizzle-orm";
+import {
+    and,
+    count,
+    desc,
+    eq,
+    gt,
+    inArray,
+    isNotNull,
+    isNull,
+    lt,
+    notInArray,
+    or,
+} from "drizzle-orm";
 import type { Address, Hex } from "viem";
 import type { Executor } from "../../../infrastructure/persistence";
 import { type PushTokenRow, pushTokensTable } from "../db/schema";
@@ -38,6 +50,26 @@ export class PushTokenRepository {
                     pushTokensTable.keyP256dh,
                 ],
             });
+    }
+
+    /** Keeps the wallet's `keep` newest subscriptions and deletes the others. */
+    async keepNewest(wallet: Address, keep: number): Promise<number> {
+        const newest = this.db
+            .select({ id: pushTokensTable.id })
+            .from(pushTokensTable)
+            .where(eq(pushTokensTable.wallet, lower(wallet)))
+            .orderBy(desc(pushTokensTable.id))
+            .limit(keep);
+        const deleted = await this.db
+            .delete(pushTokensTable)
+            .where(
+                and(
+                    eq(pushTokensTable.wallet, lower(wallet)),
+                    notInArray(pushTokensTable.id, newest),
+                ),
+            )
+            .returning({ id: pushTokensTable.id });
+        return deleted.length;
     }
 
     async deleteAllOfWallet(wallet: Address): Promise<number> {

@@ -18,13 +18,16 @@ export type NotificationPayload = {
     actions?: Array<{ action: string; title: string; icon?: string }>;
 };
 
+/**
+ * What a merchant learns of a broadcast: how many subscriptions the message went out to, never
+ * which of them answered (the endpoints are the wallets' own; an outcome per endpoint would tell
+ * a merchant which URLs answer).
+ */
 export type BroadcastResult = {
-    /** Subscriptions the push service accepted the message for. */
-    sent: number;
+    /** Subscriptions of the targeted wallets the message is being sent to. */
+    queued: number;
     /** Explicit target wallets dropped: they never interacted with the merchant's products. */
     skipped: number;
-    /** Subscriptions whose delivery failed (refused, timed out, or gone and now removed). */
-    failed: number;
 };
 
 /**
@@ -35,15 +38,56 @@ export const MAX_PAYLOAD_BYTES = 3993;
 
 /** Sends a notification to a set of wallets' subscriptions and forgets the dead ones. */
 export class NotificationDelivery {
+    private readonly inFlight = new Set<Promise<void>>();
+
     constructor(
         private readonly tokens: PushTokenRepository,
         private readonly sender: WebPushSender,
+        private readonly onBackgroundError: (error: unknown) => void,
     ) {}
 
     async toWallets(
         wallets: readonly Address[],
         payload: NotificationPayload,
     ): Promise<{ sent: number; failed: number }> {
+        const json = this.encode(payload);
+        if (wallets.length === 0) return { sent: 0, failed: 0 };
+        const subscriptions = await this.tokens.subscriptionsOf(wallets);
+        if (subscriptions.length === 0) return { sent: 0, failed: 0 };
+        const report = await this.sender.deliver(subscriptions, json);
+        if (report.gone.length > 0) await this.tokens.deleteByIds(report.gone);
+        return { sent: report.sent, failed: report.failed };
+    }
+
+    /**
+     * Starts sending and answers at once with the number of subscriptions: the outcome (and how
+     * long it takes) stays with us. Payload and database errors still fail the call.
+     */
+    async queueToWallets(
+        wallets: readonly Address[],
+        payload: NotificationPayload,
+    ): Promise<{ queued: number }> {
+        const json = this.encode(payload);
+        if (wallets.length === 0) return { queued: 0 };
+        const subscriptions = await this.tokens.subscriptionsOf(wallets);
+        if (subscriptions.length === 0) return { queued: 0 };
+        const run = this.sender
+            .deliver(subscriptions, json)
+            .then(async (report) => {
+                if (report.gone.length > 0) await this.tokens.deleteByIds(report.gone);
+            })
+            .catch((error: unknown) => this.onBackgroundError(error))
+            .finally(() => this.inFlight.delete(run));
+        this.inFlight.add(run);
+        return { queued: subscriptions.length };
+    }
+
+    /** Resolves when every queued send has finished (tests, shutdown). */
+    async idle(): Promise<void> {
+        while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    }
+
+    private encode(payload: NotificationPayload): string {
         const json = JSON.stringify(payload);
         if (Buffer.byteLength(json) > MAX_PAYLOAD_BYTES) {
             throw new ApiError(
@@ -52,12 +96,7 @@ export class NotificationDelivery {
                 `Notification payload exceeds ${MAX_PAYLOAD_BYTES} bytes`,
             );
         }
-        if (wallets.length === 0) return { sent: 0, failed: 0 };
-        const subscriptions = await this.tokens.subscriptionsOf(wallets);
-        if (subscriptions.length === 0) return { sent: 0, failed: 0 };
-        const report = await this.sender.deliver(subscriptions, json);
-        if (report.gone.length > 0) await this.tokens.deleteByIds(report.gone);
-        return { sent: report.sent, failed: report.failed };
+        return json;
     }
 }
 
@@ -75,8 +114,8 @@ export class BroadcastService {
         payload: NotificationPayload,
     ): Promise<BroadcastResult> {
         const { wallets, skipped } = await this.audience.resolve(merchant, targets);
-        const { sent, failed } = await this.delivery.toWallets(wallets, payload);
+        const { queued } = await this.delivery.queueToWallets(wallets, payload);
         this.requestCleanup();
-        return { sent, skipped, failed };
+        return { queued, skipped };
     }
 }

@@ -2,6 +2,7 @@ import { LRUCache } from "lru-cache";
 import webpush from "web-push";
 import type { Logger } from "../../../infrastructure/logger";
 import type { StoredSubscription } from "../repositories/push-token-repository";
+import type { PushEndpointPolicy } from "./push-endpoint-policy";
 import type { VapidKeys } from "./vapid-keys";
 
 export type PushSenderOptions = {
@@ -40,6 +41,7 @@ export class WebPushSender {
         private readonly keys: () => VapidKeys,
         private readonly options: PushSenderOptions,
         private readonly logger: Logger,
+        private readonly policy: PushEndpointPolicy,
     ) {}
 
     async deliver(
@@ -86,11 +88,22 @@ export class WebPushSender {
             );
             return "gone";
         }
+        // Checked again now: the name may point elsewhere than when it was registered.
+        const verdict = await this.policy.check(request.endpoint);
+        if (!verdict.ok) {
+            this.logger.warn(
+                { subscription: subscription.id, pushService: origin, reason: verdict.reason },
+                "push endpoint refused at send time",
+            );
+            return verdict.kind === "refused" ? "gone" : "failed";
+        }
         try {
             const response = await fetch(request.endpoint, {
                 method: request.method,
                 headers: request.headers as Record<string, string>,
                 body: request.body,
+                // A push service never redirects; following one would let it pick our target.
+                redirect: "manual",
                 signal: AbortSignal.timeout(this.options.timeoutMs),
             });
             // Drain so the connection returns to the pool.
