@@ -86,7 +86,10 @@ describe("push endpoints an attacker would register", () => {
         for (const endpoint of endpoints) {
             const response = await subscribe(server, token, { endpoint, keys });
             expect({ endpoint, status: response.status }).toEqual({ endpoint, status: 422 });
-            expect(await readJson(response)).toMatchObject({ error: "invalid_push_endpoint" });
+            expect(await readJson(response)).toMatchObject({
+                error: "invalid_push_endpoint",
+                property: "/subscription/endpoint",
+            });
         }
         expect(await rowsOf(wallet)).toEqual([]);
     });

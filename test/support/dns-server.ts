@@ -121,6 +121,8 @@ function ipv6Bytes(ip: string): Buffer {
         ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right]
         : left;
     const bytes = Buffer.alloc(16);
-    groups.forEach((group, i) => bytes.writeUInt16BE(Number.parseInt(group, 16), i * 2));
+    for (const [i, group] of groups.entries()) {
+        bytes.writeUInt16BE(Number.parseInt(group, 16), i * 2);
+    }
     return bytes;
 }

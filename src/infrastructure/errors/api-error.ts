@@ -10,6 +10,8 @@ export class ApiError extends Error {
         message: string,
         /** Sent as `Retry-After` (429 and 503 answers). */
         readonly retryAfterSeconds?: number,
+        /** The input field at fault (JSON pointer such as `/subscription/endpoint`), for 422s. */
+        readonly property?: string,
     ) {
         super(message);
         this.name = "ApiError";

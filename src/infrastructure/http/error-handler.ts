@@ -39,7 +39,8 @@ function errorBodyOf({ code, error, request, set }: ErrorContext, logger: Logger
         if (error.retryAfterSeconds !== undefined) {
             set.headers["retry-after"] = String(error.retryAfterSeconds);
         }
-        return errorBody(error.code, error.message);
+        const body = errorBody(error.code, error.message);
+        return error.property === undefined ? body : { ...body, property: error.property };
     }
     switch (code) {
         case "VALIDATION":

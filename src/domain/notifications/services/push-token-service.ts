@@ -32,6 +32,8 @@ export class PushTokenService {
                 422,
                 "invalid_push_endpoint",
                 `Invalid body /subscription/endpoint: ${verdict.reason}`,
+                undefined,
+                "/subscription/endpoint",
             );
         }
         const { expirationTime } = subscription;
