@@ -176,6 +176,26 @@ export class TokenService {
         return active ? claims : null;
     }
 
+    /**
+     * Whether `token` is an SDK token we signed whose only fault is its age (`exp` passed). The
+     * seed's wallet asks `/auth/sdk/isValid` with its stored token and drops the whole wallet
+     * session on a 401, so a lapsed token must read as "not valid", not as "unauthorized".
+     */
+    async isExpiredSdkToken(token: string | undefined | null): Promise<boolean> {
+        if (!token || token.length > 8_192) return false;
+        for (const key of this.sdkKeys) {
+            try {
+                await jwtVerify(token, await hmacKey(key), { algorithms: ["HS256"], issuer });
+                return false;
+            } catch (error) {
+                if (error instanceof joseErrors.JWSSignatureVerificationFailed) continue;
+                // jose checks the signature before the claims: JWTExpired means it is ours.
+                return error instanceof joseErrors.JWTExpired;
+            }
+        }
+        return false;
+    }
+
     /** Revokes the wallet session of a token; false when it was not an active session. */
     async revokeWallet(token: string | undefined | null): Promise<boolean> {
         const claims = await verify(token, this.walletKeys, walletClaimsCheck);

@@ -41,10 +41,19 @@ export function sdkRoutes(
         )
         .get(
             "/auth/sdk/isValid",
-            ({ walletSdkSession }) => sessions.isSdkSessionValid(walletSdkSession),
+            async ({ headers, status }) => {
+                const validity = await sessions.sdkTokenValidity(headers["x-wallet-sdk-auth"]);
+                return validity ?? status(401, { error: "unauthorized", message: "Unauthorized" });
+            },
             {
-                withWalletSdkAuthent: true,
-                detail: { summary: "Whether the SDK JWT is still valid" },
+                headers: t.Object({ "x-wallet-sdk-auth": t.Optional(t.String()) }),
+                detail: {
+                    summary: "Whether the SDK JWT is still valid",
+                    description:
+                        "200 `{ isValid: false }` for an SDK JWT of ours that expired; 401 for a missing, foreign or revoked one.",
+                    tags: ["auth"],
+                    security: [{ walletSdkAuth: [] }],
+                },
                 response: { 200: t.Object({ isValid: t.Boolean() }), 401: ErrorSchema },
             },
         );

@@ -1,6 +1,6 @@
 import type { Address, Hex } from "viem";
 import { ApiError } from "../../../infrastructure/errors/api-error";
-import type { SdkSession, TokenService, WalletSession } from "../../../infrastructure/sessions";
+import type { TokenService, WalletSession } from "../../../infrastructure/sessions";
 
 export type WalletSessionView = {
     token: string;
@@ -49,7 +49,17 @@ export class WalletSessionService {
         return this.tokens.signSdk(session.address as Address, parent ? { parent } : {});
     }
 
-    isSdkSessionValid(session: SdkSession): { isValid: boolean } {
-        return { isValid: session.exp === undefined || session.exp * 1000 > Date.now() };
+    /**
+     * `/auth/sdk/isValid`: `{ isValid }` for an SDK token of ours, false once it lapsed; null (401)
+     * for a missing, foreign or revoked one. The seed's wallet drops its whole wallet session on
+     * a 401 here, so a merely expired token must not be one: it then refreshes the token with
+     * `sdk/generate` and its wallet session.
+     */
+    async sdkTokenValidity(token: string | undefined): Promise<{ isValid: boolean } | null> {
+        const session = await this.tokens.verifySdk(token);
+        if (session)
+            return { isValid: session.exp === undefined || session.exp * 1000 > Date.now() };
+        if (await this.tokens.isExpiredSdkToken(token)) return { isValid: false };
+        return null;
     }
 }
