@@ -92,6 +92,13 @@ async function rpc<T>(url: string, method: string, params: unknown[] = []): Prom
     return ((await response.json()) as { result: T }).result;
 }
 
+/** The local RPC URL from the `ready` line's `urls`. */
+function localRpcOf(lines: LogLine[]): string {
+    const ready = lines.find((line) => line.msg.startsWith("ready"));
+    const urls = (ready?.urls ?? {}) as Record<string, string>;
+    return String(urls["Local RPC"]);
+}
+
 const marker = "0x00000000000000000000000000000000000beef1";
 const code = "0x60016002";
 
@@ -105,11 +112,7 @@ test("watch reloads keep one anvil, a stop leaves none and a valid state, a rest
     };
     const dev = startServer(["--watch", "src/index.ts"], env);
     await eventually(() => dev.count("ready") === 1, 120_000, 100);
-    const rpcUrl = String(
-        (dev.lines.find((l) => l.msg.startsWith("ready"))?.urls as Record<string, string>)[
-            "Local RPC"
-        ],
-    );
+    const rpcUrl = localRpcOf(dev.lines);
     expect(anvilsOfDataDir()).toHaveLength(1);
     const [anvilPid] = anvilsOfDataDir();
     await rpc(rpcUrl, "anvil_setCode", [marker, code]);
@@ -140,11 +143,7 @@ test("watch reloads keep one anvil, a stop leaves none and a valid state, a rest
     await eventually(() => again.count("ready") === 1, 120_000, 100);
     expect(again.count("chain: local anvil started from its saved state")).toBe(1);
     expect(again.count("contracts: reused from the deployment file")).toBe(1);
-    const againRpc = String(
-        (again.lines.find((l) => l.msg.startsWith("ready"))?.urls as Record<string, string>)[
-            "Local RPC"
-        ],
-    );
+    const againRpc = localRpcOf(again.lines);
     expect(await rpc(againRpc, "eth_getCode", [marker, "latest"])).toBe(code);
 
     // A second server on the same data directory refuses, and says why, instead of sharing it.

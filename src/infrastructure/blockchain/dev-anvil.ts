@@ -20,7 +20,6 @@ import {
     readFileSync,
     renameSync,
     rmSync,
-    writeFileSync,
     writeSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
