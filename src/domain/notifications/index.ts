@@ -4,7 +4,6 @@ export type {
     InteractionAudience,
     InteractionAudienceFilter,
     RewardTotals,
-    SignatureRequestNotifier,
 } from "./ports";
 export type { NotificationPayload } from "./services/broadcast-service";
 export { SIGNATURE_REQUEST_NOTIFICATION } from "./services/signature-request-notifier";

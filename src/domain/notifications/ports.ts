@@ -38,7 +38,8 @@ export type RewardTotals = {
     ): Promise<ReadonlyMap<Address, bigint>>;
 };
 
-/** What the pairing domain calls when a desktop asks the phone for a biometric signature. */
-export type SignatureRequestNotifier = {
-    notifySignatureRequest(wallet: Address): Promise<void>;
-};
+/**
+ * What the pairing domain calls when a desktop asks the phone for a biometric signature: the
+ * pairing domain declares it (its consumer); this domain implements it.
+ */
+export type { SignatureRequestNotifier } from "../pairing";

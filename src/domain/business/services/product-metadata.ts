@@ -1,5 +1,3 @@
-import { type Hex, stringToHex } from "viem";
-
 /** The seed's product types and their bit (mask = OR of 1 << value). */
 export const PRODUCT_TYPES = {
     dapp: 1,

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Hex } from "viem";
 import type { Database, Executor } from "../../../infrastructure/persistence";
+import { PURCHASE_LEAF_BYTES, statusByteLiterals } from "../db/purchase-leaf";
 import {
     oraclePurchaseItemTable,
     oraclePurchaseTable,
@@ -30,6 +31,13 @@ export type OrderItem = {
 };
 
 const purchase = oraclePurchaseTable;
+
+/** The status byte of a leaf computed in SQL, from the one map in db/purchase-leaf.ts. */
+const statusByteSql = sql`(case ${purchase.status} ${sql.raw(
+    statusByteLiterals()
+        .map(([status, byte]) => `when '${status}' then ${byte}`)
+        .join(" "),
+)} end)`;
 
 export type PurchaseForProof = {
     oracleId: number;
@@ -223,11 +231,7 @@ export class PurchaseRepository {
         const rows = await tx
             .update(purchase)
             .set({
-                leaf: sql`${purchase.purchaseId} || (case ${purchase.status}
-                    when 'confirmed' then '\\x01'::bytea
-                    when 'cancelled' then '\\x02'::bytea
-                    when 'refunded' then '\\x03'::bytea
-                    else '\\x00'::bytea end)`,
+                leaf: sql`${purchase.purchaseId} || ${statusByteSql}`,
                 leafPending: false,
             })
             .where(
@@ -243,7 +247,7 @@ export class PurchaseRepository {
             .sort((a, b) => a.leafIndex - b.leafIndex);
     }
 
-    /** Every committed leaf of the oracle, back to back (33 bytes each) in position order. */
+    /** Every committed leaf of the oracle, back to back (PURCHASE_LEAF_BYTES each) in position order. */
     async loadLeaves(
         executor: Executor,
         oracleId: number,
@@ -259,12 +263,12 @@ export class PurchaseRepository {
                 ),
             )
             .orderBy(asc(purchase.leafIndex));
-        const preimages = new Uint8Array(rows.length * 33);
+        const preimages = new Uint8Array(rows.length * PURCHASE_LEAF_BYTES);
         rows.forEach((row, position) => {
-            if (row.leafIndex !== position || row.leaf?.length !== 33) {
+            if (row.leafIndex !== position || row.leaf?.length !== PURCHASE_LEAF_BYTES) {
                 throw new Error(`oracle ${oracleId}: leaf positions are not dense at ${position}`);
             }
-            preimages.set(row.leaf, position * 33);
+            preimages.set(row.leaf, position * PURCHASE_LEAF_BYTES);
         });
         return { count: rows.length, preimages };
     }

@@ -1,5 +1,6 @@
 import { bytesToHex, type Hex } from "viem";
 import type { Database } from "../../../infrastructure/persistence";
+import { type PurchaseStatus, statusOfLeaf } from "../db/purchase-leaf";
 import {
     type PurchaseForProof,
     type PurchaseRef,
@@ -7,7 +8,6 @@ import {
     refKey,
 } from "../repositories/purchase-repository";
 import { keccak256Into } from "./keccak";
-import { type PurchaseStatus, statusOfLeaf } from "./purchase-leaf";
 import { type MerkleTreeCache, rootMatches } from "./tree-cache";
 
 export type PurchaseProofResult =

@@ -1,6 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { Hex } from "viem";
 import type { Executor } from "../../../infrastructure/persistence";
+import { PURCHASE_LEAF_BYTES } from "../db/purchase-leaf";
 import type { PurchaseRepository } from "../repositories/purchase-repository";
 import type { MerkleBuildPool } from "./merkle-build-pool";
 import { MerkleTree } from "./merkle-tree";
@@ -77,8 +78,9 @@ export class MerkleTreeCache {
     /** Builds the tree of an oracle's committed leaves (inside the caller's transaction if any). */
     async load(executor: Executor, oracleId: number): Promise<MerkleTree> {
         const { count, preimages } = await this.purchases.loadLeaves(executor, oracleId);
-        if (this.builder) return this.builder.fromLeafPreimages(preimages, 33, count);
-        return MerkleTree.fromLeafPreimages(preimages, 33, count);
+        if (this.builder)
+            return this.builder.fromLeafPreimages(preimages, PURCHASE_LEAF_BYTES, count);
+        return MerkleTree.fromLeafPreimages(preimages, PURCHASE_LEAF_BYTES, count);
     }
 }
 
