@@ -82,7 +82,7 @@ describe("the wallet's registration", () => {
         for (const replayed of [body, { ...body, userAgent: "curl/8" }]) {
             const replay = await outsider.api.auth.register.post(replayed);
             expect(replay.status).toBe(409);
-            expect(replay.error?.value).toMatchObject({ error: "credential_exists" });
+            expect(String(replay.error?.value)).toBe("Credential already exists");
         }
         expect(outsider.store.session).toBeNull();
     });
@@ -111,7 +111,7 @@ describe("the wallet's registration", () => {
             await registrationBody(authenticator, generatePrivateKey()),
         );
         expect(response.status).toBe(400);
-        expect(response.error?.value).toMatchObject({ error: "registration_failed" });
+        expect(String(response.error?.value)).toBe("Registration failed");
     });
 
     test("an authenticator that cannot verify the user does not register", async () => {

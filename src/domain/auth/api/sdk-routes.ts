@@ -1,4 +1,5 @@
 import { Elysia, t } from "elysia";
+import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { sessionMacros } from "../../../infrastructure/http";
 import type { PasskeyLoginService } from "../services/passkey-login-service";
 import type { WalletSessionService } from "../services/wallet-session-service";
@@ -41,9 +42,10 @@ export function sdkRoutes(
         )
         .get(
             "/auth/sdk/isValid",
-            async ({ headers, status }) => {
+            async ({ headers }) => {
                 const validity = await sessions.sdkTokenValidity(headers["x-wallet-sdk-auth"]);
-                return validity ?? status(401, { error: "unauthorized", message: "Unauthorized" });
+                if (!validity) throw new ApiError(401, "unauthorized", "Unauthorized");
+                return validity;
             },
             {
                 headers: t.Object({ "x-wallet-sdk-auth": t.Optional(t.String()) }),
