@@ -24,7 +24,7 @@ import type { BenchRow } from "./bench-row";
 const INTERACTIONS = 400;
 const WALLETS = 8;
 
-async function measure(batchSize: number, legacy: boolean): Promise<number> {
+export async function measure(batchSize: number, legacy: boolean): Promise<number> {
     const config = loadConfig({
         STAGE: "test",
         INTERACTIONS_BATCH_SIZE: String(batchSize),

@@ -150,13 +150,15 @@ export class PendingInteractionsRepository {
 
     /**
      * Records a batch's intent on its rows: executing, owned by the batch, with the signatures
-     * the executor had to make (rows signed in simulation keep theirs).
+     * the executor had to make (rows signed in simulation keep theirs) and the on-chain
+     * sequences it gave (once: rows not listed keep theirs).
      */
     async markExecuting(
         db: Executor,
         batchId: string,
         ids: number[],
         signed: Array<{ id: number; signature: Hex }>,
+        sequenced: Array<{ id: number; sequence: bigint }> = [],
     ): Promise<void> {
         if (ids.length === 0) return;
         await db
@@ -165,35 +167,10 @@ export class PendingInteractionsRepository {
                 status: "executing",
                 batchId,
                 ...(signed.length > 0 ? { signature: signaturesById(signed) } : {}),
+                ...(sequenced.length > 0 ? { sequence: sequencesById(sequenced) } : {}),
                 updatedAt: new Date(),
             })
             .where(and(inArray(t.id, ids), eq(t.status, "simulated")));
-    }
-
-    /** Gives rows their on-chain sequence (once: a row that has one keeps it). */
-    async setSequences(db: Executor, rows: Array<{ id: number; sequence: bigint }>): Promise<void> {
-        if (rows.length === 0) return;
-        await db
-            .update(t)
-            .set({
-                sequence: sql.join(
-                    [
-                        sql`case ${t.id}`,
-                        ...rows.map((row) => sql`when ${row.id} then ${row.sequence}::bigint`),
-                        sql`end`,
-                    ],
-                    sql` `,
-                ),
-            })
-            .where(
-                and(
-                    inArray(
-                        t.id,
-                        rows.map((row) => row.id),
-                    ),
-                    isNull(t.sequence),
-                ),
-            );
     }
 
     ofBatch(db: Executor, batchId: string): Promise<PendingInteraction[]> {
@@ -248,6 +225,18 @@ export class PendingInteractionsRepository {
             .groupBy(t.status);
         return Object.fromEntries(rows.map((row) => [row.status, row.count]));
     }
+}
+
+/** Each listed row's new sequence through a CASE on its id (the others keep theirs). */
+function sequencesById(rows: Array<{ id: number; sequence: bigint }>): SQL {
+    return sql.join(
+        [
+            sql`case ${t.id}`,
+            ...rows.map((row) => sql`when ${row.id} then ${row.sequence}::bigint`),
+            sql`else ${t.sequence} end`,
+        ],
+        sql` `,
+    );
 }
 
 /**

@@ -178,6 +178,7 @@ export class InteractionExecutor {
             const productId = BigInt(first.productId);
             let data: Hex;
             let legacySigned: Array<{ id: number; signature: Hex }> = [];
+            let sequenced: Array<{ id: number; sequence: bigint }> = [];
             if (target.legacy) {
                 legacySigned = await this.signLegacy(target.address, productId, rows);
                 data = encodeFunctionData({
@@ -193,7 +194,7 @@ export class InteractionExecutor {
                     ],
                 });
             } else {
-                await this.giveSequences(tx, first.productId, rows);
+                sequenced = await this.giveSequences(tx, first.productId, rows);
                 const items = encodeInteractionItems(
                     rows.map((row) => ({
                         id: row.sequence as bigint,
@@ -271,6 +272,7 @@ export class InteractionExecutor {
                 batch.id,
                 rows.map((row) => row.id),
                 legacySigned,
+                sequenced,
             );
             return { batch, rows, contract, serialized };
         });
@@ -303,22 +305,22 @@ export class InteractionExecutor {
         });
     }
 
-    /** Rows without an on-chain id get the product's next ones, in the intent's transaction. */
+    /**
+     * Rows without an on-chain id get the product's next ones, reserved in the intent's
+     * transaction (and recorded on the rows with the intent, markExecuting).
+     */
     private async giveSequences(
         tx: Executor,
         productId: Hex,
         rows: PendingInteraction[],
-    ): Promise<void> {
+    ): Promise<Array<{ id: number; sequence: bigint }>> {
         const fresh = rows.filter((row) => row.sequence === null);
-        if (fresh.length === 0) return;
+        if (fresh.length === 0) return [];
         const firstSequence = await this.deps.sequences.take(tx, productId, fresh.length);
-        fresh.forEach((row, i) => {
+        return fresh.map((row, i) => {
             row.sequence = firstSequence + BigInt(i);
+            return { id: row.id, sequence: row.sequence };
         });
-        await this.deps.pending.setSequences(
-            tx,
-            fresh.map((row) => ({ id: row.id, sequence: row.sequence as bigint })),
-        );
     }
 
     /**
@@ -485,6 +487,12 @@ export class InteractionExecutor {
             alreadyHandled,
             batch.fromBlock,
         )) {
+            handled.set(id, inclusion);
+        }
+        // Accepted before this batch's first block (e.g. someone replayed an older signed batch
+        // once the item could pass): looked up over the whole chain, for these few ids only.
+        const acceptedEarlier = alreadyHandled.filter((row) => !handled.has(chainKeyOf(row)));
+        for (const [id, inclusion] of await this.findHandled(contract, acceptedEarlier, 0n)) {
             handled.set(id, inclusion);
         }
         // A legacy contract retired while this batch was on its way rejects every item: they
