@@ -7,7 +7,7 @@ import { extApi } from "./api/ext";
 import { healthRoutes } from "./api/health";
 import { legacyRoutes } from "./api/legacy";
 import { metricsRoutes } from "./api/metrics";
-import { rateLimits } from "./api/rate-limits";
+import { isRateLimitedOperation, rateLimits } from "./api/rate-limits";
 import { walletApi } from "./api/wallet";
 import type { Domains } from "./domains";
 import type { Infrastructure } from "./infrastructure";
@@ -36,7 +36,7 @@ export function createApp(infra: Infrastructure, domains: Domains, options: Crea
         .use(cors(infra.config.corsOrigins))
         .use(rateLimits(infra))
         .use(errorHandler(infra.logger))
-        .use(openapiDocs(packageJson.version))
+        .use(openapiDocs(packageJson.version, { isRateLimited: isRateLimitedOperation }))
         .use(healthRoutes(infra))
         .use(metricsRoutes(infra))
         .use(commonApi(deps))

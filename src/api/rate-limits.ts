@@ -39,6 +39,16 @@ export const limitedRoutes: readonly LimitedRoute[] = [
     },
 ];
 
+/** Whether an operation of the API document (method, OpenAPI path) is limited per client IP. */
+export function isRateLimitedOperation(method: string, path: string): boolean {
+    const httpMethod = method === "WS" ? "GET" : method;
+    return limitedRoutes.some(
+        (route) =>
+            route.method === httpMethod &&
+            (typeof route.path === "string" ? route.path === path : route.path.test(path)),
+    );
+}
+
 function bucketOf(method: string, url: URL): Bucket | undefined {
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
     for (const route of limitedRoutes) {

@@ -7,7 +7,14 @@ export {
     errorResponse,
     representError,
 } from "./error-representation";
-export { openapiDocs } from "./openapi";
+export { type OpenApiDocsOptions, openapiDocs } from "./openapi";
+export {
+    API_TAGS,
+    type ApiTag,
+    apiErrors,
+    completeOpenApiDocument,
+    ErrorBodySchema,
+} from "./openapi-contract";
 export { requestIdOf } from "./request-context";
 export { requestLogger } from "./request-logger";
 export { isOwnDeviceSession, sessionMacros } from "./session-macros";

@@ -4,6 +4,7 @@ import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import { errorBody } from "../errors/api-error";
 import { representError } from "./error-representation";
+import { API_TAGS, completeOpenApiDocument, type OpenApiDocument } from "./openapi-contract";
 
 const require = createRequire(import.meta.url);
 const swaggerUiDir = join(require.resolve("swagger-ui-dist/package.json"), "..");
@@ -24,69 +25,90 @@ const uiPage = `<!doctype html>
 </html>`;
 const initScript = `window.ui = SwaggerUIBundle({ url: "/openapi/json", dom_id: "#swagger-ui" });`;
 
-export function openapiDocs(version: string) {
-    return new Elysia({ name: "openapi-docs" })
-        .use(
-            openapi({
-                path: "/openapi",
-                specPath: "/openapi/json",
-                provider: null,
-                exclude: { paths: [/^\/openapi/, "*"] },
-                documentation: {
-                    info: {
-                        title: "Wallet backend",
-                        version,
-                        description:
-                            "Passkey smart-wallet backend: auth, merchants, interactions, purchase oracle, pairing, notifications and balances.",
-                    },
-                    components: {
-                        securitySchemes: {
-                            walletAuth: { type: "apiKey", in: "header", name: "x-wallet-auth" },
-                            walletSdkAuth: {
-                                type: "apiKey",
-                                in: "header",
-                                name: "x-wallet-sdk-auth",
-                            },
-                            businessAuth: {
-                                type: "apiKey",
-                                in: "header",
-                                name: "x-business-auth",
+export type OpenApiDocsOptions = {
+    /** Whether a per-client rate limit applies to the operation (it then documents a 429). */
+    isRateLimited: (method: string, path: string) => boolean;
+};
+
+export function openapiDocs(version: string, options: OpenApiDocsOptions) {
+    return (
+        new Elysia({ name: "openapi-docs" })
+            // Local to this plugin: completes the generated document (derived errors, tags).
+            .onAfterHandle(({ path, responseValue }) => {
+                if (
+                    path === "/openapi/json" &&
+                    responseValue &&
+                    typeof responseValue === "object"
+                ) {
+                    completeOpenApiDocument(responseValue as OpenApiDocument, options);
+                }
+            })
+            .use(
+                openapi({
+                    path: "/openapi",
+                    specPath: "/openapi/json",
+                    provider: null,
+                    exclude: { paths: [/^\/openapi/, "*"] },
+                    documentation: {
+                        tags: API_TAGS.map((tag) => ({ ...tag })),
+                        info: {
+                            title: "Wallet backend",
+                            version,
+                            description:
+                                "Passkey smart-wallet backend: auth, merchants, interactions, purchase oracle, pairing, notifications and balances.",
+                        },
+                        components: {
+                            securitySchemes: {
+                                walletAuth: { type: "apiKey", in: "header", name: "x-wallet-auth" },
+                                walletSdkAuth: {
+                                    type: "apiKey",
+                                    in: "header",
+                                    name: "x-wallet-sdk-auth",
+                                },
+                                businessAuth: {
+                                    type: "apiKey",
+                                    in: "header",
+                                    name: "x-business-auth",
+                                },
                             },
                         },
                     },
-                },
-            }),
-        )
-        .get(
-            "/openapi",
-            () => new Response(uiPage, { headers: { "content-type": "text/html; charset=utf-8" } }),
-            { detail: { hide: true } },
-        )
-        .get(
-            "/openapi/assets/init.js",
-            () =>
-                new Response(initScript, {
-                    headers: { "content-type": "text/javascript; charset=utf-8" },
                 }),
-            { detail: { hide: true } },
-        )
-        .get(
-            "/openapi/assets/:file",
-            ({ params, request, status }) => {
-                const contentType = uiAssets[params.file];
-                if (!contentType) {
-                    return status(
-                        404,
-                        representError(request, errorBody("not_found", "Not found")),
-                    );
-                }
-                return new Response(Bun.file(join(swaggerUiDir, params.file)), {
-                    headers: {
-                        "content-type": contentType,
-                        "cache-control": "public, max-age=86400",
-                    },
-                });
-            },
-            { detail: { hide: true } },
-        );
+            )
+            .get(
+                "/openapi",
+                () =>
+                    new Response(uiPage, {
+                        headers: { "content-type": "text/html; charset=utf-8" },
+                    }),
+                { detail: { hide: true } },
+            )
+            .get(
+                "/openapi/assets/init.js",
+                () =>
+                    new Response(initScript, {
+                        headers: { "content-type": "text/javascript; charset=utf-8" },
+                    }),
+                { detail: { hide: true } },
+            )
+            .get(
+                "/openapi/assets/:file",
+                ({ params, request, status }) => {
+                    const contentType = uiAssets[params.file];
+                    if (!contentType) {
+                        return status(
+                            404,
+                            representError(request, errorBody("not_found", "Not found")),
+                        );
+                    }
+                    return new Response(Bun.file(join(swaggerUiDir, params.file)), {
+                        headers: {
+                            "content-type": contentType,
+                            "cache-control": "public, max-age=86400",
+                        },
+                    });
+                },
+                { detail: { hide: true } },
+            )
+    );
 }
