@@ -23,7 +23,7 @@ export function healthRoutes(
     if (infra.pubsub.kind === "redis") {
         checks.push(["redis", async () => (await infra.pubsub.health()).ok]);
     }
-    return new Elysia({ name: "health" })
+    return new Elysia({ name: "health", tags: ["health"] })
         .get(
             "/health",
             async ({ status }) => {
@@ -52,6 +52,16 @@ export function healthRoutes(
             },
         )
         .get("/health/live", () => ({ status: "ok" as const, ...identity }), {
-            detail: { summary: "Liveness: the process answers" },
+            response: {
+                200: t.Object({
+                    status: t.Literal("ok"),
+                    hostname: t.Optional(t.String()),
+                    stage: t.Optional(t.String()),
+                }),
+            },
+            detail: {
+                summary: "Liveness: the process answers",
+                "x-no-error-response": "Answers from memory, whatever the dependencies",
+            },
         });
 }

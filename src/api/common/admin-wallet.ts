@@ -1,6 +1,6 @@
 import { Elysia, t } from "elysia";
 import type { Infrastructure } from "../../infrastructure";
-import { ApiError } from "../../infrastructure/http";
+import { ApiError, apiErrors } from "../../infrastructure/http";
 import { HexSchema } from "../../utils/schemas";
 
 /**
@@ -9,7 +9,7 @@ import { HexSchema } from "../../utils/schemas";
  * the backend roles on their product.
  */
 export function adminWalletRoutes(infra: Pick<Infrastructure, "chain">) {
-    return new Elysia({ name: "common-admin-wallet" }).get(
+    return new Elysia({ name: "common-admin-wallet", tags: ["common"] }).get(
         "/adminWallet",
         ({ query }) => {
             const signers = infra.chain.signers;
@@ -24,7 +24,10 @@ export function adminWalletRoutes(infra: Pick<Infrastructure, "chain">) {
                 productId: t.Optional(HexSchema),
                 key: t.Optional(t.String({ maxLength: 128 })),
             }),
-            response: { 200: t.Object({ pubKey: t.String() }) },
+            response: {
+                200: t.Object({ pubKey: t.String() }),
+                ...apiErrors({ 400: ["invalid_query"] }),
+            },
             detail: { summary: "Address of a derived backend signer" },
         },
     );

@@ -24,10 +24,22 @@ export function businessLoginRoutes(logins: BusinessLoginService) {
             ({ body, headers }) => logins.login({ ...body, origin: headers.origin }),
             {
                 headers: t.Object({ origin: t.Optional(t.String()) }),
-                body: t.Object({
-                    message: t.String({ minLength: 1, maxLength: 8_192 }),
-                    signature: HexSchema,
-                }),
+                body: t.Object(
+                    {
+                        message: t.String({ minLength: 1, maxLength: 8_192 }),
+                        signature: HexSchema,
+                    },
+                    {
+                        examples: [
+                            {
+                                message:
+                                    "business.frak.id wants you to sign in with your Ethereum account:\n0x1a2B3c4D5e6F708192a3B4c5D6e7F8091A2b3C4d\n\nURI: https://business.frak.id\nVersion: 1\nChain ID: 31337\nNonce: 8Kd93hPq0aLx\nIssued At: 2026-12-02T17:00:00.000Z",
+                                signature:
+                                    "0x9c1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7081b",
+                            },
+                        ],
+                    },
+                ),
                 detail: {
                     summary: "Sign-In with Ethereum",
                     description:

@@ -1,4 +1,5 @@
 import { Elysia, t } from "elysia";
+import { apiErrors } from "../../../infrastructure/http";
 import type { BusinessSessionService } from "../services/business-session-service";
 
 /** `POST /auth/logout` of the merchant dashboard (mounted under `/business`). */
@@ -14,6 +15,7 @@ export function businessSessionRoutes(sessions: BusinessSessionService) {
                         description: "false when the token was not an active session of ours",
                     }),
                 }),
+                ...apiErrors({ 503: ["service_unavailable"] }),
             },
             detail: {
                 summary: "Log out of the merchant dashboard",

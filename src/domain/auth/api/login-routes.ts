@@ -13,15 +13,26 @@ import {
 export function loginRoutes(passkeys: PasskeyLoginService, ecdsa: EcdsaLoginService) {
     return new Elysia()
         .post("/auth/login", ({ body }) => passkeys.login(body), {
-            body: t.Object({
-                expectedChallenge: HexSchema,
-                authenticatorResponse: t.String({
-                    minLength: 1,
-                    maxLength: 32_768,
-                    description:
-                        "base64 JSON: the compressed ox assertion `{id, response:{metadata, signature}}` or a standard AuthenticationResponseJSON",
-                }),
-            }),
+            body: t.Object(
+                {
+                    expectedChallenge: HexSchema,
+                    authenticatorResponse: t.String({
+                        minLength: 1,
+                        maxLength: 32_768,
+                        description:
+                            "base64 JSON: the compressed ox assertion `{id, response:{metadata, signature}}` or a standard AuthenticationResponseJSON",
+                    }),
+                },
+                {
+                    examples: [
+                        {
+                            expectedChallenge:
+                                "0x5b8e0f0e3c1d9a7b2c4e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c",
+                            authenticatorResponse: "eyJpZCI6IkFiQ2QuLi4iLCJyZXNwb25zZSI6ey4uLn19",
+                        },
+                    ],
+                },
+            ),
             detail: {
                 summary: "Log in with a passkey (404 Invalid signature on failure)",
                 description:
@@ -31,12 +42,25 @@ export function loginRoutes(passkeys: PasskeyLoginService, ecdsa: EcdsaLoginServ
             response: { 200: WebAuthnWalletAuthSchema, 404: ErrorSchema },
         })
         .post("/auth/ecdsaLogin", ({ body }) => ecdsa.login(body), {
-            body: t.Object({
-                expectedChallenge: t.String({ minLength: 1, maxLength: 256 }),
-                wallet: AddressSchema,
-                signature: HexSchema,
-                demoPkey: t.Optional(HexSchema),
-            }),
+            body: t.Object(
+                {
+                    expectedChallenge: t.String({ minLength: 1, maxLength: 256 }),
+                    wallet: AddressSchema,
+                    signature: HexSchema,
+                    demoPkey: t.Optional(HexSchema),
+                },
+                {
+                    examples: [
+                        {
+                            expectedChallenge:
+                                "0x5b8e0f0e3c1d9a7b2c4e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c",
+                            wallet: "0x1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d",
+                            signature:
+                                "0x4f1e9a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f1b",
+                        },
+                    ],
+                },
+            ),
             detail: {
                 summary: "Log in with an EOA signer (404 Invalid signature on failure)",
                 description:

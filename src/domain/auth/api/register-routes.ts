@@ -15,30 +15,46 @@ export function registerRoutes(registrations: PasskeyRegistrationService) {
         ({ body, headers }) => registrations.register(body, headers["x-wallet-auth"]),
         {
             headers: WalletAuthHeadersSchema,
-            body: t.Object({
-                id: t.String({ minLength: 1, maxLength: 1024 }),
-                publicKey: t.Object({ x: HexSchema, y: HexSchema, prefix: t.Number() }),
-                raw: t.String({
-                    minLength: 1,
-                    maxLength: 65_536,
-                    description: "base64 of the JSON registration response",
-                }),
-                userAgent: t.String({ maxLength: 1024 }),
-                previousWallet: t.Optional(AddressSchema),
-                previousWalletProof: t.Optional(
-                    t.Object(
-                        {
-                            challenge: HexSchema,
-                            signature: t.String({ minLength: 1, maxLength: 32_768 }),
-                        },
-                        {
-                            description:
-                                "Optional: an assertion by an existing passkey of previousWallet over a challenge from POST /wallet/auth/challenge (same format as sdk/fromWebAuthNSignature); verified when sent",
-                        },
+            body: t.Object(
+                {
+                    id: t.String({ minLength: 1, maxLength: 1024 }),
+                    publicKey: t.Object({ x: HexSchema, y: HexSchema, prefix: t.Number() }),
+                    raw: t.String({
+                        minLength: 1,
+                        maxLength: 65_536,
+                        description: "base64 of the JSON registration response",
+                    }),
+                    userAgent: t.String({ maxLength: 1024 }),
+                    previousWallet: t.Optional(AddressSchema),
+                    previousWalletProof: t.Optional(
+                        t.Object(
+                            {
+                                challenge: HexSchema,
+                                signature: t.String({ minLength: 1, maxLength: 32_768 }),
+                            },
+                            {
+                                description:
+                                    "Optional: an assertion by an existing passkey of previousWallet over a challenge from POST /wallet/auth/challenge (same format as sdk/fromWebAuthNSignature); verified when sent",
+                            },
+                        ),
                     ),
-                ),
-                setSessionCookie: t.Optional(t.Boolean()),
-            }),
+                    setSessionCookie: t.Optional(t.Boolean()),
+                },
+                {
+                    examples: [
+                        {
+                            id: "Q2x0c2VjcmV0LWNyZWRlbnRpYWw",
+                            publicKey: {
+                                x: "0x65a2fa44daad46eab0278703edb6c4dcf5e30b8a9aec09fdc71a56f52aa392e4",
+                                y: "0x1c3e8f0b2d7a94e6c05f1b3a8d2e7c49f60a1b2c3d4e5f60718293a4b5c6d7e8",
+                                prefix: 4,
+                            },
+                            raw: "eyJpZCI6IlEyeDBjMlZqY21WMExXTnlaV1JsYm5ScFlXdyIsLi4ufQ==",
+                            userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)",
+                        },
+                    ],
+                },
+            ),
             detail: {
                 summary: "Register a passkey",
                 description:

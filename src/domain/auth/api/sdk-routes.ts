@@ -11,7 +11,7 @@ export function sdkRoutes(
     sessions: WalletSessionService,
     passkeys: PasskeyLoginService,
 ) {
-    return new Elysia()
+    return new Elysia({ tags: ["auth"] })
         .use(macros)
         .get(
             "/auth/sdk/generate",
@@ -26,11 +26,23 @@ export function sdkRoutes(
             "/auth/sdk/fromWebAuthNSignature",
             ({ body }) => passkeys.sdkTokenFromSignature(body),
             {
-                body: t.Object({
-                    challenge: HexSchema,
-                    signature: t.String({ minLength: 1, maxLength: 32_768 }),
-                    wallet: AddressSchema,
-                }),
+                body: t.Object(
+                    {
+                        challenge: HexSchema,
+                        signature: t.String({ minLength: 1, maxLength: 32_768 }),
+                        wallet: AddressSchema,
+                    },
+                    {
+                        examples: [
+                            {
+                                challenge:
+                                    "0x5b8e0f0e3c1d9a7b2c4e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c",
+                                signature: "eyJpZCI6IkFiQ2QuLi4ifQ==",
+                                wallet: "0x1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d",
+                            },
+                        ],
+                    },
+                ),
                 detail: {
                     summary: "A new SDK JWT from a passkey assertion over an unused challenge",
                     description:

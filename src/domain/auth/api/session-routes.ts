@@ -1,4 +1,5 @@
 import { Elysia, t } from "elysia";
+import { apiErrors } from "../../../infrastructure/http";
 import type { WalletSessionService } from "../services/wallet-session-service";
 import {
     AddressSchema,
@@ -13,9 +14,10 @@ const clearBusinessAuthCookie =
 
 /** `/auth/routing`, `/auth/logout`, `/auth/session`. */
 export function sessionRoutes(sessions: WalletSessionService) {
-    return new Elysia()
-        .get("/auth/routing", () => "evm", {
+    return new Elysia({ tags: ["auth"] })
+        .get("/auth/routing", () => "evm" as const, {
             query: t.Object({ origin: t.String() }),
+            response: { 200: t.Literal("evm", { description: "Text body" }) },
             detail: { summary: "Which stack serves the origin (always `evm`)" },
         })
         .post(
@@ -32,6 +34,7 @@ export function sessionRoutes(sessions: WalletSessionService) {
                     "x-wallet-auth": t.Optional(t.String()),
                     cookie: t.Optional(t.String()),
                 }),
+                response: { 200: t.Void(), ...apiErrors({ 503: ["service_unavailable"] }) },
                 detail: {
                     summary: "Log out: revokes the wallet session sent in x-wallet-auth",
                 },

@@ -1,6 +1,6 @@
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
 import type { Address } from "viem";
-import type { sessionMacros } from "../../../infrastructure/http";
+import { apiErrors, type sessionMacros } from "../../../infrastructure/http";
 import type { TestFundingService } from "../services/test-funding-service";
 import { TestTokenBody } from "./models";
 
@@ -23,6 +23,10 @@ export function fundingRoutes(
             transform: () => funding.assertAvailable(),
             withBusinessSession: true,
             body: TestTokenBody,
+            response: {
+                200: t.Void(),
+                ...apiErrors({ 401: ["unauthorized"], 404: ["not_found"] }),
+            },
             detail: {
                 summary:
                     "Mint test tokens to a campaign bank (not in production; empty 200 once mined)",

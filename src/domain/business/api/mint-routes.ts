@@ -1,6 +1,6 @@
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
 import type { Address } from "viem";
-import type { sessionMacros } from "../../../infrastructure/http";
+import { apiErrors, type sessionMacros } from "../../../infrastructure/http";
 import type { ProductDomainService } from "../services/product-domain-service";
 import type { ProductMintService } from "../services/product-mint-service";
 import {
@@ -31,6 +31,11 @@ export function mintRoutes(
             {
                 withBusinessSession: true,
                 query: DnsTxtQuery,
+                response: {
+                    200: t.String({
+                        description: "Text: `frak-business; hash=0x…` (empty without a session)",
+                    }),
+                },
                 detail: detail("The DNS TXT record proving the caller owns the domain (text)"),
             },
         )
@@ -47,7 +52,10 @@ export function mintRoutes(
             {
                 withBusinessSession: true,
                 query: VerifyDomainQuery,
-                response: { 200: VerifyDomainResponse },
+                response: {
+                    200: VerifyDomainResponse,
+                    ...apiErrors({ 503: ["dns_unavailable"] }),
+                },
                 detail: detail("Is the domain proven (DNS TXT or setup code) and already minted"),
             },
         )
@@ -58,7 +66,13 @@ export function mintRoutes(
             {
                 withBusinessAuthent: true,
                 body: MintBody,
-                response: { 200: MintResponse },
+                response: {
+                    200: MintResponse,
+                    ...apiErrors({
+                        400: ["invalid_domain_proof", "product_already_exists"],
+                        503: ["dns_unavailable", "chain_unavailable"],
+                    }),
+                },
                 detail: detail(
                     "Mint a product on-chain with its interaction contract and campaign bank",
                 ),

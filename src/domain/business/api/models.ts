@@ -59,13 +59,25 @@ export const VerifyDomainResponse = t.Object({
     isAlreadyMinted: t.Boolean(),
 });
 
-export const MintBody = t.Object({
-    name: t.String({ minLength: 1, maxLength: 256 }),
-    domain: DomainInput,
-    setupCode: t.Optional(t.String({ maxLength: 256 })),
-    currency: StablecoinModel,
-    productTypes: t.Array(ProductTypeModel, { minItems: 1, maxItems: 32 }),
-});
+export const MintBody = t.Object(
+    {
+        name: t.String({ minLength: 1, maxLength: 256 }),
+        domain: DomainInput,
+        setupCode: t.Optional(t.String({ maxLength: 256 })),
+        currency: StablecoinModel,
+        productTypes: t.Array(ProductTypeModel, { minItems: 1, maxItems: 32 }),
+    },
+    {
+        examples: [
+            {
+                name: "Demo shoe shop",
+                domain: "shop.example",
+                currency: "eure",
+                productTypes: ["webshop", "referral", "purchase"],
+            },
+        ],
+    },
+);
 
 export const MintResponse = t.Object({
     txHash: HexSchema,
@@ -87,7 +99,7 @@ export const RolesResponse = t.Object({
     isCampaignManager: t.Boolean(),
 });
 
-export const TestTokenBody = t.Object({
-    bank: AddressSchema,
-    stablecoin: t.Optional(StablecoinModel),
-});
+export const TestTokenBody = t.Object(
+    { bank: AddressSchema, stablecoin: t.Optional(StablecoinModel) },
+    { examples: [{ bank: "0x1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d", stablecoin: "usde" }] },
+);

@@ -1,4 +1,5 @@
 import { Elysia, t } from "elysia";
+import { apiErrors } from "../../../infrastructure/http";
 import { HexSchema } from "../../../utils/schemas";
 import type { InteractionIntake, WebhookPushKind } from "../services/interaction-intake";
 
@@ -29,10 +30,27 @@ export function extInteractionsRoutes(deps: { intake: InteractionIntake }) {
         parse: "none" as const,
         params: t.Object({ productId: HexSchema }),
         headers: t.Object({ "x-hmac-sha256": t.Optional(t.String()) }),
+        response: {
+            200: t.Void(),
+            ...apiErrors({
+                400: [
+                    "missing_hmac",
+                    "invalid_product_id",
+                    "no_interaction_contract",
+                    "malformed_body",
+                    "invalid_body",
+                    "invalid_raw_interaction",
+                ],
+                401: ["invalid_signature"],
+                403: ["invalid_wallet"],
+                404: ["tracker_not_found"],
+            }),
+        },
     };
     return new Elysia({
         prefix: "/products/:productId/webhook/interactions",
         name: "interactions-ext-routes",
+        tags: ["interactions"],
     })
         .post("/push", handle("push"), {
             ...options,

@@ -1,7 +1,7 @@
 import { Elysia, t } from "elysia";
 import { type Address, type Hex, isAddress } from "viem";
 import type { sessionMacros } from "../../../infrastructure/http";
-import { ApiError } from "../../../infrastructure/http";
+import { ApiError, apiErrors } from "../../../infrastructure/http";
 import { enforceRateLimit, type RateLimiter } from "../../../infrastructure/rate-limit";
 import type { TokenService } from "../../../infrastructure/sessions";
 import { AddressSchema, HexSchema } from "../../../utils/schemas";
@@ -34,7 +34,33 @@ export function walletInteractionsRoutes(deps: {
         throw new ApiError(401, "unauthorized", "Invalid wallet SDK JWT");
     };
 
-    return new Elysia({ prefix: "/interactions", name: "interactions-wallet-routes" })
+    const amount = t.Object({
+        amount: t.Number(),
+        eurAmount: t.Number(),
+        usdAmount: t.Number(),
+        gbpAmount: t.Number(),
+    });
+    const EstimateModel = t.Object({
+        maxReferrer: amount,
+        maxReferee: amount,
+        activeRewards: t.Array(
+            t.Object({
+                campaign: AddressSchema,
+                interactionTypeKey: t.String(),
+                token: AddressSchema,
+                referrer: amount,
+                referee: amount,
+                triggerData: t.Object({ baseReward: t.Number() }),
+            }),
+        ),
+        totalReferrerEur: t.Number(),
+        totalRefereeEur: t.Number(),
+    });
+    return new Elysia({
+        prefix: "/interactions",
+        name: "interactions-wallet-routes",
+        tags: ["interactions"],
+    })
         .use(deps.macros)
         .post(
             "/push",
@@ -45,19 +71,41 @@ export function walletInteractionsRoutes(deps: {
             },
             {
                 withWalletSdkAuthent: true,
-                body: t.Object({
-                    interactions: t.Array(
-                        t.Object({
-                            wallet: AddressSchema,
-                            productId: HexSchema,
-                            interaction: EncodedInteractionSchema,
-                            signature: t.Optional(t.Union([HexSchema, t.Null()])),
-                        }),
-                        // Bounded: one request must not queue an unbounded amount of work.
-                        { maxItems: 500 },
-                    ),
-                }),
-                response: t.Array(t.String()),
+                body: t.Object(
+                    {
+                        interactions: t.Array(
+                            t.Object({
+                                wallet: AddressSchema,
+                                productId: HexSchema,
+                                interaction: EncodedInteractionSchema,
+                                signature: t.Optional(t.Union([HexSchema, t.Null()])),
+                            }),
+                            // Bounded: one request must not queue an unbounded amount of work.
+                            { maxItems: 500 },
+                        ),
+                    },
+                    {
+                        examples: [
+                            {
+                                interactions: [
+                                    {
+                                        wallet: "0x1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d",
+                                        productId:
+                                            "0x7a1e5b2c9d8f3e4a6b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a",
+                                        interaction: {
+                                            handlerTypeDenominator: "0x1e",
+                                            interactionData: "0xb2c0f17c",
+                                        },
+                                    },
+                                ],
+                            },
+                        ],
+                    },
+                ),
+                response: {
+                    200: t.Array(t.String({ description: "Queued interaction id" })),
+                    ...apiErrors({ 403: ["invalid_wallet"] }),
+                },
                 detail: { summary: "Queue interactions for the SDK session's wallet" },
             },
         )
@@ -68,6 +116,11 @@ export function walletInteractionsRoutes(deps: {
                 undefined,
             {
                 query: t.Object({ productId: HexSchema, interactionKey: t.Optional(t.String()) }),
+                response: {
+                    200: t.Union([EstimateModel, t.Void()], {
+                        description: "Empty body when the product has no active campaign",
+                    }),
+                },
                 detail: { summary: "Rewards of a product's active campaigns (empty body if none)" },
             },
         )
@@ -82,11 +135,19 @@ export function walletInteractionsRoutes(deps: {
                 // The seed parses the body as JSON whatever the content type.
                 parse: "json",
                 headers: t.Object({ "x-wallet-sdk-auth": t.Optional(t.String()) }),
-                body: t.Object({
-                    customerId: t.Union([t.String(), t.Number()]),
-                    orderId: t.Union([t.String(), t.Number()]),
-                    token: t.String(),
-                }),
+                body: t.Object(
+                    {
+                        customerId: t.Union([t.String(), t.Number()]),
+                        orderId: t.Union([t.String(), t.Number()]),
+                        token: t.String({ description: "The shop's checkout (or order) token" }),
+                    },
+                    {
+                        examples: [
+                            { customerId: 7123456, orderId: 5000123456, token: "chk-9f2c1e7a" },
+                        ],
+                    },
+                ),
+                response: { 200: t.Void(), ...apiErrors({ 401: ["unauthorized"] }) },
                 detail: { summary: "Link a shop order to the wallet (purchase.completed later)" },
             },
         );

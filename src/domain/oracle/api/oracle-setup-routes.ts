@@ -1,6 +1,6 @@
 import { Elysia, t } from "elysia";
 import type { Address, Hex } from "viem";
-import type { sessionMacros } from "../../../infrastructure/http";
+import { apiErrors, type sessionMacros } from "../../../infrastructure/http";
 import { HexSchema } from "../../../utils/schemas";
 import type { OracleSetupService } from "../services/oracle-setup-service";
 
@@ -13,10 +13,15 @@ const PlatformModel = t.Union([
     t.Literal("internal"),
 ]);
 
-const SetupModel = t.Object({
-    hookSignatureKey: t.String({ minLength: 1, maxLength: 512 }),
-    platform: PlatformModel,
-});
+const SetupModel = t.Object(
+    {
+        hookSignatureKey: t.String({ minLength: 1, maxLength: 512 }),
+        platform: PlatformModel,
+    },
+    { examples: [{ hookSignatureKey: "shpss_5f2c1e7a64b0d8e3", platform: "shopify" }] },
+);
+
+const ownerErrors = apiErrors({ 400: ["invalid_product_id"], 401: ["unauthorized"] });
 
 const StatusModel = t.Union([
     t.Object({ setup: t.Literal(false) }),
@@ -74,6 +79,7 @@ export function oracleSetupRoutes(
                 withBusinessAuthent: true,
                 params,
                 body: SetupModel,
+                response: { 200: t.Void(), ...ownerErrors },
                 detail: {
                     summary: "Create, update or re-enable the purchase oracle",
                     tags: ["oracle"],
@@ -91,6 +97,11 @@ export function oracleSetupRoutes(
             {
                 withBusinessAuthent: true,
                 params,
+                response: {
+                    200: t.Void(),
+                    ...ownerErrors,
+                    ...apiErrors({ 404: ["oracle_not_found"] }),
+                },
                 detail: {
                     summary: "Disable the purchase oracle (purchases and tree are kept)",
                     tags: ["oracle"],

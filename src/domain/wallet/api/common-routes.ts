@@ -1,5 +1,6 @@
 import { Elysia, t } from "elysia";
 import type { Address } from "viem";
+import { apiErrors } from "../../../infrastructure/http";
 import { AddressSchema } from "../../../utils/schemas";
 import type { BalanceService } from "../services/balance-service";
 import type { LeadService } from "../services/lead-service";
@@ -38,6 +39,14 @@ export function socialRoutes() {
         },
         {
             query: t.Object({ u: t.String({ maxLength: 4096 }) }),
+            response: {
+                200: t.Void({
+                    description: "An empty fake PDF that makes the in-app browser hand over",
+                }),
+                302: t.Void({
+                    description: "Redirect to the target URL (outside in-app browsers)",
+                }),
+            },
             detail: {
                 summary: "Get out of the Instagram / Facebook in-app browser",
                 tags: ["common"],
@@ -57,7 +66,13 @@ export function airtableRoutes(service: LeadService) {
         {
             query: t.Object({ table: t.String({ maxLength: 64 }) }),
             body: LeadBodyModel,
-            response: { 200: t.Object({ success: t.Literal(true) }) },
+            response: {
+                200: t.Object({ success: t.Literal(true) }),
+                ...apiErrors({
+                    400: ["missing_table", "invalid_table", "missing_email"],
+                    409: ["lead_exists"],
+                }),
+            },
             detail: { summary: "Lead capture into Airtable and Slack", tags: ["common"] },
         },
     );

@@ -47,25 +47,40 @@ export const RateModel = t.Object({ usd: t.Number(), eur: t.Number(), gbp: t.Num
 const text = (maxLength = 512) => t.String({ maxLength });
 
 /** The two lead shapes of the seed; either one is accepted for either table. */
-export const LeadBodyModel = t.Union([
-    t.Object({
-        lastName: text(),
-        firstName: text(),
-        company: text(),
-        phone: text(),
-        email: text(320),
-        position: text(),
-        country: text(),
-        url: t.Optional(text(2048)),
-    }),
-    t.Object({
-        lastName: text(),
-        firstName: text(),
-        company: text(),
-        phone: text(),
-        email: text(320),
-        url: t.Optional(text(2048)),
-        visits: t.Number(),
-        channels: t.Array(text(), { maxItems: 50 }),
-    }),
-]);
+export const LeadBodyModel = t.Union(
+    [
+        t.Object({
+            lastName: text(),
+            firstName: text(),
+            company: text(),
+            phone: text(),
+            email: text(320),
+            position: text(),
+            country: text(),
+            url: t.Optional(text(2048)),
+        }),
+        t.Object({
+            lastName: text(),
+            firstName: text(),
+            company: text(),
+            phone: text(),
+            email: text(320),
+            url: t.Optional(text(2048)),
+            visits: t.Number(),
+            channels: t.Array(text(), { maxItems: 50 }),
+        }),
+    ],
+    {
+        examples: [
+            {
+                lastName: "Martin",
+                firstName: "Alice",
+                company: "Shoe shop",
+                phone: "+33 6 12 34 56 78",
+                email: "alice@shoe.example",
+                position: "CMO",
+                country: "France",
+            },
+        ],
+    },
+);
