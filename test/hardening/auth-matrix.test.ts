@@ -403,6 +403,11 @@ async function call(operation: Operation, entry: Entry, token?: string): Promise
     });
 }
 
+async function expectUnauthorized(response: Response) {
+    expect(response.status).toBe(401);
+    expect(await readJson(response)).toMatchObject({ error: "unauthorized" });
+}
+
 async function expectAnonymousAnswer(entry: Entry, response: Response) {
     if (entry.anonymous === 401) {
         expect(response.status).toBe(401);
@@ -484,7 +489,8 @@ describe("auth matrix", () => {
                         publicKey: { x: `0x${"01".repeat(32)}`, y: `0x${"02".repeat(32)}` },
                     });
                     await server.infra.tokens.revokeWallet(token);
-                    await expectAnonymousAnswer(entry, await call(operation, entry, token));
+                    // 401 everywhere, also where a session is optional.
+                    await expectUnauthorized(await call(operation, entry, token));
                 });
             }
             if (entry.session === "walletSdkAuth") {
@@ -504,7 +510,7 @@ describe("auth matrix", () => {
                 await step("revoked", async () => {
                     const { token } = await server.infra.tokens.signBusiness(ctx.merchant);
                     await server.infra.tokens.revokeBusiness(token);
-                    await expectAnonymousAnswer(entry, await call(operation, entry, token));
+                    await expectUnauthorized(await call(operation, entry, token));
                 });
             }
             if (entry.desktop !== undefined) {

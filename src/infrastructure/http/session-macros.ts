@@ -12,7 +12,7 @@ export const isOwnDeviceSession = (session: WalletSession): boolean =>
  * and `withBusinessAuthent` reject with 401 (JSON or text, as the caller asks, as every error); `withOwnDeviceWalletAuthent` also refuses a
  * paired desktop's `distant-webauthn` session with 403 (what only the phone may do);
  * `withWalletSession` and `withBusinessSession` resolve the session or null and let the handler
- * decide (the seed's `businessSessionContext`).
+ * decide (the seed's `businessSessionContext`), except that a revoked session is 401 there too.
  */
 export function sessionMacros(tokens: TokenService) {
     return new Elysia({ name: "session-macros", seed: tokens.instanceId }).macro({
@@ -46,10 +46,11 @@ export function sessionMacros(tokens: TokenService) {
         },
         withWalletSession: {
             detail: { security: [{ walletAuth: [] }, {}] },
-            async resolve({ headers }) {
-                const walletSession: WalletSession | null = await tokens.verifyWallet(
-                    headers["x-wallet-auth"],
-                );
+            async resolve({ headers, request, status }) {
+                const checked = await tokens.checkWallet(headers["x-wallet-auth"]);
+                // Optional, but a session that was ended is refused, not treated as absent.
+                if (checked === "revoked") return status(401, unauthorized(request));
+                const walletSession: WalletSession | null = checked;
                 return { walletSession };
             },
         },
@@ -73,10 +74,10 @@ export function sessionMacros(tokens: TokenService) {
         },
         withBusinessSession: {
             detail: { security: [{ businessAuth: [] }, {}] },
-            async resolve({ headers }) {
-                const businessSession: BusinessSession | null = await tokens.verifyBusiness(
-                    headers["x-business-auth"],
-                );
+            async resolve({ headers, request, status }) {
+                const checked = await tokens.checkBusiness(headers["x-business-auth"]);
+                if (checked === "revoked") return status(401, unauthorized(request));
+                const businessSession: BusinessSession | null = checked;
                 return { businessSession };
             },
         },

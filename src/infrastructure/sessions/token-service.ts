@@ -147,12 +147,22 @@ export class TokenService {
 
     /** The wallet session of a token, or null when it is invalid, expired or revoked. */
     async verifyWallet(token: string | undefined | null): Promise<WalletSession | null> {
+        const checked = await this.checkWallet(token);
+        return checked === "revoked" ? null : checked;
+    }
+
+    /**
+     * Like verifyWallet, but tells a token of ours whose session ended ("revoked": logout, a
+     * deleted pairing, an operator) from one that is not a valid session at all (null), so that
+     * routes where a session is optional still answer 401 to a revoked one.
+     */
+    async checkWallet(token: string | undefined | null): Promise<WalletSession | "revoked" | null> {
         const claims = await verify(token, this.walletKeys, walletClaimsCheck);
         if (!claims) return null;
         if (claims.jti === undefined || claims.exp === undefined) {
             return this.options.acceptLegacyWalletTokens ? claims : null;
         }
-        return (await this.isWalletSessionActive(claims.jti)) ? claims : null;
+        return (await this.isWalletSessionActive(claims.jti)) ? claims : "revoked";
     }
 
     /** The SDK session of a token; null when invalid, expired, or its wallet session ended. */
@@ -165,6 +175,14 @@ export class TokenService {
 
     /** The merchant session of a token; null when invalid, expired, unrecorded or revoked. */
     async verifyBusiness(token: string | undefined | null): Promise<BusinessSession | null> {
+        const checked = await this.checkBusiness(token);
+        return checked === "revoked" ? null : checked;
+    }
+
+    /** Like verifyBusiness, telling a revoked (or unrecorded) session of ours from no session. */
+    async checkBusiness(
+        token: string | undefined | null,
+    ): Promise<BusinessSession | "revoked" | null> {
         const claims = await verify(token, this.businessKeys, businessClaimsCheck, {
             requireExp: true,
         });
@@ -173,7 +191,7 @@ export class TokenService {
         const active = await this.sessions.states.isActive(businessKey(jti), () =>
             this.sessions.business.state(jti),
         );
-        return active ? claims : null;
+        return active ? claims : "revoked";
     }
 
     /**

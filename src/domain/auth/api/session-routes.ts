@@ -42,7 +42,11 @@ export function sessionRoutes(sessions: WalletSessionService) {
         )
         .get("/auth/session", ({ headers }) => sessions.describe(headers["x-wallet-auth"]), {
             headers: WalletAuthHeadersSchema,
-            detail: { summary: "The decoded wallet session (404 when absent or invalid)" },
+            detail: {
+                summary: "The decoded wallet session",
+                description:
+                    "404 when absent or invalid (as the seed); 401 when it is a session of ours that was revoked (logout, deleted pairing).",
+            },
             response: {
                 200: t.Object({
                     token: t.String(),
@@ -59,6 +63,7 @@ export function sessionRoutes(sessions: WalletSessionService) {
                     transports: t.Optional(t.Array(t.String())),
                     pairingId: t.Optional(t.String()),
                 }),
+                401: ErrorSchema,
                 404: ErrorSchema,
             },
         });
