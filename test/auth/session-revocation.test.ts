@@ -278,9 +278,11 @@ describe("revocation reaches every derived token", () => {
         const owner = await phone();
         const desktop = await pairedDesktop(owner);
         const phoneSocket = await TestSocket.open(app.url, { wallet: owner.token }, phoneUserAgent);
-        await desktop.socket.next("partner-connected");
-        desktop.socket.send({ type: "ping" });
-        await phoneSocket.next("ping");
+        // Both sockets are open and served: the desktop's pings reach the phone.
+        await eventually(() => {
+            desktop.socket.send({ type: "ping" });
+            return phoneSocket.messages.some((message) => message.type === "ping");
+        });
 
         expect((await logout(desktop.token)).status).toBe(200);
         expect(await desktop.socket.waitClose(2_000)).toEqual({
@@ -295,9 +297,12 @@ describe("revocation reaches every derived token", () => {
     test("a session revoked straight in the database: the socket's next frame after the 5 s re-check closes it", async () => {
         const owner = await phone();
         const desktop = await pairedDesktop(owner);
-        // The desktop's socket is open and served (it hears the phone connect).
+        // The desktop's socket is open and served: its pings reach the phone.
         const phoneSocket = await TestSocket.open(app.url, { wallet: owner.token }, phoneUserAgent);
-        await desktop.socket.next("partner-connected");
+        await eventually(() => {
+            desktop.socket.send({ type: "ping" });
+            return phoneSocket.messages.some((message) => message.type === "ping");
+        });
         await app.infra.database.db
             .update(walletSessionsTable)
             .set({ revokedAt: new Date() })
