@@ -29,8 +29,9 @@ export function createApp(infra: Infrastructure, domains: Domains, options: Crea
     const deps: ApiDependencies = { infra, domains, sessionMacros: sessionMacros(infra.tokens) };
     const routes = new Elysia({
         aot: true,
-        // Pairing sockets may wait minutes for a phone: keep idle WebSockets for 5 minutes.
-        websocket: { idleTimeout: 300 },
+        // Pairing sockets may wait minutes for a phone: Bun pings a quiet socket after this
+        // long and closes it when the ping goes unanswered for as long again (dead peers).
+        websocket: { idleTimeout: infra.config.sockets.idleTimeoutSeconds },
     })
         .use(requestLogger(infra.logger, infra.metrics))
         .use(cors(infra.config.corsOrigins))

@@ -31,6 +31,7 @@ export function createPairingDomain(
         tokens: infra.tokens,
         notifier,
         logger: infra.logger,
+        maxSocketsPerWallet: infra.config.sockets.maxPerWallet,
     });
     const management = new PairingManagementService(pairings, relay, infra.tokens, infra.logger);
     const cleanup = new PairingCleanup(pairings, requests, relay, infra.tokens, infra.logger);
@@ -46,7 +47,12 @@ export function createPairingDomain(
         /** Mounted under `/wallet`: the HTTP routes and the WebSocket. */
         walletRoutes: new Elysia({ name: "pairing" })
             .use(pairingRoutes(sessionMacros(infra.tokens), management))
-            .use(pairingSocketRoute(sockets)),
+            .use(
+                pairingSocketRoute(sockets, {
+                    maxPerIp: infra.config.sockets.maxPerIp,
+                    trustedProxyHops: infra.config.trustedProxyHops,
+                }),
+            ),
         cleanupJob,
     };
 }

@@ -95,6 +95,8 @@ export type AppConfig = StageFlags & {
      * routes, and per-wallet limits of the SDK routes (`*Wallet`).
      */
     rateLimits: Record<RateLimitBucket, RateLimitRule>;
+    /** WebSocket bounds (per instance: each instance's file descriptors are its own). */
+    sockets: { maxPerWallet: number; maxPerIp: number; idleTimeoutSeconds: number };
     /** Bearer token required by /metrics when set. */
     metricsToken: string | undefined;
     chain: {
@@ -276,6 +278,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
             interactionsPush: parseRateLimit(raw.RATE_LIMIT_INTERACTIONS_PUSH_IP ?? "600/60"),
             interactionsPushWallet: parseRateLimit(raw.RATE_LIMIT_INTERACTIONS_PUSH ?? "120/60"),
             airtable: parseRateLimit(raw.RATE_LIMIT_AIRTABLE ?? "10/60"),
+        },
+        sockets: {
+            maxPerWallet: Math.max(1, Number(raw.WS_MAX_PER_WALLET ?? 10)),
+            maxPerIp: Math.max(1, Number(raw.WS_MAX_PER_IP ?? 50)),
+            // Bun sends a ping after this long without traffic and closes one more period later.
+            idleTimeoutSeconds: Math.min(
+                960,
+                Math.max(4, Number(raw.WS_IDLE_TIMEOUT_SECONDS ?? 60)),
+            ),
         },
         metricsToken: raw.METRICS_TOKEN,
         chain: {

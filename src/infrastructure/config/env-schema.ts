@@ -108,6 +108,11 @@ export const envSchema = T.Object({
     RATE_LIMIT_INTERACTIONS_PUSH: T.Optional(rateLimit("SDK interaction pushes per wallet")),
     RATE_LIMIT_INTERACTIONS_PUSH_IP: T.Optional(rateLimit("SDK interaction pushes per client IP")),
     RATE_LIMIT_AIRTABLE: T.Optional(rateLimit("Lead captures (/common/airtable) per client IP")),
+    WS_MAX_PER_WALLET: T.Optional(integer("Pairing sockets open at once per wallet, per instance")),
+    WS_MAX_PER_IP: T.Optional(integer("Pairing sockets open at once per client IP, per instance")),
+    WS_IDLE_TIMEOUT_SECONDS: T.Optional(
+        integer("A socket that answers neither data nor pings for this long is closed"),
+    ),
     PURCHASE_TRACKER_TTL_DAYS: T.Optional(
         integer("Days a purchase tracker waits for its purchase before it is dropped"),
     ),

@@ -8,6 +8,8 @@ export const PairingCloseCode = {
     forbidden: 4403,
     pairingNotFound: 4404,
     invalidMessage: 4422,
+    /** Too many sockets open for this wallet or client address. */
+    tooManySockets: 4429,
     /** The client does not retry after this one. */
     noConnectionToConnectTo: 4444,
 } as const;

@@ -9,6 +9,7 @@ import type {
 import type { SignatureRequestRow } from "../db/schema";
 import type { DevicePairingRepository } from "../repositories/device-pairing-repository";
 import type { SignatureRequestRepository } from "../repositories/signature-request-repository";
+import { ConnectionCounter } from "./connection-counter";
 import type { Device } from "./device-name";
 import {
     type ClientMessage,
@@ -45,6 +46,8 @@ export type PairingSocketServiceDeps = {
     tokens: TokenService;
     notifier: SignatureRequestNotifier;
     logger: Logger;
+    /** Sockets open at once per wallet in this instance. */
+    maxSocketsPerWallet: number;
 };
 
 const sessionEnded = () =>
@@ -68,8 +71,13 @@ export class PairingSocketService {
     /** Open sockets by the `jti` of their wallet session, to close them when it is revoked. */
     private readonly socketsBySession = new Map<string, Set<PairingSocketSession>>();
 
+    /** Sockets per verified wallet; the wallet a socket counts for, while it is open. */
+    private readonly walletSockets: ConnectionCounter;
+    private readonly countedWallet = new WeakMap<PairingSocketSession, string>();
+
     constructor(private readonly deps: PairingSocketServiceDeps) {
         deps.tokens.onWalletSessionsRevoked((jtis) => this.closeRevoked(jtis));
+        this.walletSockets = new ConnectionCounter(deps.maxSocketsPerWallet);
     }
 
     connect(connection: PairingConnection, params: PairingConnectParams): PairingSocket {
@@ -90,6 +98,9 @@ export class PairingSocketService {
             disconnected: () => {
                 session.disconnected();
                 this.forgetSession(session);
+                const wallet = this.countedWallet.get(session);
+                if (wallet) this.walletSockets.release(wallet);
+                this.countedWallet.delete(session);
             },
             idle: () => session.idle(),
         };
@@ -135,6 +146,7 @@ export class PairingSocketService {
     private async open(socket: PairingSocketSession): Promise<void> {
         const { action } = socket.params;
         const wallet = await this.walletOf(socket);
+        if (wallet) this.countForWallet(socket, wallet);
         if (action === "initiate" && !wallet) return this.initiate(socket);
         if (action === "join" && wallet) return this.join(socket, wallet);
         if (wallet) return this.reconnect(socket, wallet);
@@ -142,6 +154,18 @@ export class PairingSocketService {
             PairingCloseCode.unauthorized,
             "Missing action or wallet token",
         );
+    }
+
+    /** A verified wallet holds at most `maxSocketsPerWallet` sockets here (4429 beyond). */
+    private countForWallet(socket: PairingSocketSession, wallet: WalletSession): void {
+        const key = wallet.address.toLowerCase();
+        if (!this.walletSockets.tryAcquire(key)) {
+            throw new PairingSocketClose(
+                PairingCloseCode.tooManySockets,
+                "Too many sockets for this wallet",
+            );
+        }
+        this.countedWallet.set(socket, key);
     }
 
     private async initiate(socket: PairingSocketSession): Promise<void> {
@@ -229,7 +253,12 @@ export class PairingSocketService {
         if (wallet.type === undefined || wallet.type === "webauthn") {
             return this.reconnectTarget(socket, wallet.address as Address);
         }
-        // An ecdsa wallet has no pairing: the socket stays open and receives nothing.
+        // An ecdsa wallet has no pairing: nothing would ever reach this socket (the seed kept it
+        // open, and one token could hold thousands); the client does not retry after 4444.
+        throw new PairingSocketClose(
+            PairingCloseCode.noConnectionToConnectTo,
+            "No connection to connect to",
+        );
     }
 
     private async reconnectOrigin(
