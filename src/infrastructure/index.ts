@@ -61,9 +61,13 @@ export async function createInfrastructure(
     const migrationsStartedAt = performance.now();
     const database = await openDatabase(config.database);
     try {
-        await database.ping(15_000).catch((error: unknown) => {
-            throw new StartupError(databaseFailure(config.database, error), { cause: error });
-        });
+        // A server that cannot be reached fails here in one line; embedded PGlite has no server
+        // (and its first query also loads it, which takes long on a busy machine: no timeout).
+        if (database.kind === "postgres") {
+            await database.ping(15_000).catch((error: unknown) => {
+                throw new StartupError(databaseFailure(config.database, error), { cause: error });
+            });
+        }
         await database.migrate();
     } catch (error) {
         await database.close().catch(() => {});

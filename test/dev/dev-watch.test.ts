@@ -109,9 +109,12 @@ test("watch reloads keep one anvil, a stop leaves none and a valid state, a rest
         PORT: String(await findFreePort()),
         DATA_DIR: dataDir,
         DATABASE_URL: database?.config.kind === "postgres" ? database.config.url : "",
+        // Without PostgreSQL: PGlite in memory (each reload migrates afresh, which is quicker
+        // than on disk); the chain is what this test follows.
+        PGLITE_DATA_DIR: database ? "" : "memory://",
     };
     const dev = startServer(["--watch", "src/index.ts"], env);
-    await eventually(() => dev.count("ready") === 1, 120_000, 100);
+    await eventually(() => dev.count("ready") === 1, 300_000, 100);
     const rpcUrl = localRpcOf(dev.lines);
     expect(anvilsOfDataDir()).toHaveLength(1);
     const [anvilPid] = anvilsOfDataDir();
@@ -121,7 +124,7 @@ test("watch reloads keep one anvil, a stop leaves none and a valid state, a rest
     for (let reload = 1; reload <= 5; reload++) {
         // Saving the file unchanged is enough for the watcher, and leaves the tree clean.
         writeFileSync(sourceFile, source);
-        await eventually(() => dev.count("ready") === reload + 1, 120_000, 100);
+        await eventually(() => dev.count("ready") === reload + 1, 300_000, 100);
         expect(anvilsOfDataDir()).toEqual([anvilPid as number]);
     }
     expect(dev.count("chain: local anvil still running, reused")).toBe(5);
@@ -140,7 +143,7 @@ test("watch reloads keep one anvil, a stop leaves none and a valid state, a rest
 
     // A plain restart (no watch) comes back on the same chain and deployment.
     const again = startServer(["src/index.ts"], { ...env, PORT: String(await findFreePort()) });
-    await eventually(() => again.count("ready") === 1, 120_000, 100);
+    await eventually(() => again.count("ready") === 1, 300_000, 100);
     expect(again.count("chain: local anvil started from its saved state")).toBe(1);
     expect(again.count("contracts: reused from the deployment file")).toBe(1);
     const againRpc = localRpcOf(again.lines);
@@ -173,4 +176,4 @@ test("watch reloads keep one anvil, a stop leaves none and a valid state, a rest
     again.child.kill("SIGTERM");
     expect(await again.child.exited).toBe(0);
     expect(anvilsOfDataDir()).toEqual([]);
-}, 600_000);
+}, 1_200_000);
