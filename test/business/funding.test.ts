@@ -86,7 +86,8 @@ describe("POST /business/funding/getTestToken", () => {
                 const response = await production.handle(
                     new Request("http://localhost/business/funding/getTestToken", {
                         method: "POST",
-                        headers,
+                        // JSON errors are for callers that ask for them.
+                        headers: { ...headers, accept: "application/json" },
                         body: JSON.stringify({ bank }),
                     }),
                 );
