@@ -15,6 +15,8 @@ import {
     cors,
     errorHandler,
     openapiDocs,
+    RouteBodies,
+    requestBodies,
     requestLogger,
     sessionMacros,
 } from "./infrastructure/http";
@@ -27,14 +29,28 @@ export type CreateAppOptions = {
 /** Composes the API in the seed's order: logger, CORS, health, common, business, wallet, ext, legacy. */
 export function createApp(infra: Infrastructure, domains: Domains, options: CreateAppOptions = {}) {
     const deps: ApiDependencies = { infra, domains, sessionMacros: sessionMacros(infra.tokens) };
+    const limits = infra.config.http;
+    let root: AnyElysia | undefined;
+    const routeBodies = new RouteBodies(() => root);
     const routes = new Elysia({
         aot: true,
         // Pairing sockets may wait minutes for a phone: Bun pings a quiet socket after this
         // long and closes it when the ping goes unanswered for as long again (dead peers).
         websocket: { idleTimeout: infra.config.sockets.idleTimeoutSeconds },
+        serve: {
+            // Bun's own cap, a backstop only: it answers an empty 413 and closes the connection.
+            // Our limits (requestBodies) are far lower and answer JSON without reading the body.
+            maxRequestBodySize: Math.max(
+                256 * 1024 * 1024,
+                4 * Math.max(limits.maxBodyBytes, limits.webhookMaxBodyBytes),
+            ),
+            // Never Bun's HTML error page (it shows source paths) when something escapes Elysia.
+            development: false,
+        },
     })
         .use(requestLogger(infra.logger, infra.metrics))
         .use(cors(infra.config.corsOrigins))
+        .use(requestBodies(limits, routeBodies))
         .use(rateLimits(infra))
         .use(errorHandler(infra.logger))
         .use(openapiDocs(packageJson.version, { isRateLimited: isRateLimitedOperation }))
@@ -49,6 +65,11 @@ export function createApp(infra: Infrastructure, domains: Domains, options: Crea
     let dispatch: (request: Request) => Promise<Response> = async () => new Response(null);
     const app = routes.use(legacyRoutes((request) => dispatch(request)));
     dispatch = (request) => app.handle(request);
+    root = app;
+    // Compile every route now rather than on its first request: a burst of first requests to
+    // a fresh instance (an attack, or a deploy under load) would stall it for a second or more.
+    for (const route of app.routes) (route as { compile?: () => unknown }).compile?.();
+    routeBodies.warm();
     return app;
 }
 

@@ -35,12 +35,14 @@ export function legacyRoutes(handle: (request: Request) => Promise<Response>) {
                 return status(404, representError(request, errorBody("not_found", "Not found")));
             }
             const hasBody = request.method !== "GET" && request.method !== "HEAD";
+            // The body streams through unread: the target route applies its own body limit.
             const inner = await handle(
                 new Request(new URL(`${target}${url.search}`, url).toString(), {
                     method: request.method,
                     headers: request.headers,
-                    body: hasBody ? await request.arrayBuffer() : undefined,
-                }),
+                    body: hasBody ? request.body : undefined,
+                    duplex: "half",
+                } as RequestInit),
             );
             // The outer request already carries our CORS headers: do not send them twice.
             const headers = new Headers(inner.headers);

@@ -216,7 +216,11 @@ export function createInteractionsDomain(
                     legacyRawAddressAuth: infra.config.interactions.legacyRawAddressAuth,
                     limiter: infra.rateLimiter,
                 }),
-            ext: () => extInteractionsRoutes({ intake }),
+            ext: () =>
+                extInteractionsRoutes({
+                    intake,
+                    maxBodyBytes: infra.config.http.webhookMaxBodyBytes,
+                }),
             business: (macros: SessionMacros) =>
                 businessInteractionsWebhookRoutes({ macros, admin: trackerAdmin }),
         },

@@ -84,8 +84,11 @@ export function createOracleDomain(infra: Infrastructure, jobs: JobScheduler) {
     );
     return {
         /** Mounted under `/ext`. */
-        webhookRoutes: oracleWebhookRoutes(ingest, (platform, outcome) =>
-            infra.metrics.webhookDeliveries.inc({ source: platform, outcome }),
+        webhookRoutes: oracleWebhookRoutes(
+            ingest,
+            infra.config.http.webhookMaxBodyBytes,
+            (platform, outcome) =>
+                infra.metrics.webhookDeliveries.inc({ source: platform, outcome }),
         ),
         /** Mounted under `/business`. */
         businessRoutes: oracleSetupRoutes(sessionMacros(infra.tokens), setup),

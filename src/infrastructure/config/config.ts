@@ -69,6 +69,8 @@ export type AppConfig = StageFlags & {
     };
     corsOrigins: string[];
     shutdownTimeoutMs: number;
+    /** Limits checked before a request body is parsed (one place for every route). */
+    http: HttpLimits;
     /** Merchant products: the DNS TXT proof's resolver and the setup-code salt. */
     business: {
         /** Without it the setup-code path is off (only the DNS TXT proof works). */
@@ -135,6 +137,19 @@ export type AppConfig = StageFlags & {
         /** An unpushed purchase tracker older than this is dropped (its purchase never came). */
         purchaseTrackerTtlMs: number;
     };
+};
+
+export type HttpLimits = {
+    /** Largest body of a route that parses JSON, text or a form. */
+    maxBodyBytes: number;
+    /** Largest body of a raw webhook route (shop orders with thousands of lines). */
+    webhookMaxBodyBytes: number;
+    /** Largest total size of the request headers (names and values). */
+    maxHeaderBytes: number;
+    /** Deepest nesting of arrays and objects in a JSON body. */
+    maxJsonDepth: number;
+    /** Most values (array items, object members) in a JSON body: parsing costs per value. */
+    maxJsonValues: number;
 };
 
 export type WalletConfig = {
@@ -248,6 +263,16 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
                   .filter(Boolean)
             : defaultCorsOrigins,
         shutdownTimeoutMs: Number(raw.SHUTDOWN_TIMEOUT_MS ?? 10_000),
+        http: {
+            maxBodyBytes: Math.max(1, Number(raw.MAX_BODY_BYTES ?? 1024 * 1024)),
+            webhookMaxBodyBytes: Math.max(
+                1,
+                Number(raw.WEBHOOK_MAX_BODY_BYTES ?? 16 * 1024 * 1024),
+            ),
+            maxHeaderBytes: Math.max(1024, Number(raw.MAX_HEADER_BYTES ?? 8 * 1024)),
+            maxJsonDepth: Math.max(1, Number(raw.MAX_JSON_DEPTH ?? 32)),
+            maxJsonValues: Math.max(1, Number(raw.MAX_JSON_VALUES ?? 100_000)),
+        },
         business: {
             productSetupCodeSalt: raw.PRODUCT_SETUP_CODE_SALT,
             dnsResolvers: raw.DNS_RESOLVER ? dnsServersOf(raw.DNS_RESOLVER) : [],

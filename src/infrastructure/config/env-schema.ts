@@ -62,6 +62,15 @@ export const envSchema = T.Object({
     LEGACY_WALLET_TOKENS: T.Optional(boolean("Accept seed-era wallet JWTs without exp/jti")),
     CORS_ORIGINS: T.Optional(T.String({ description: "Comma separated allowed origins" })),
     SHUTDOWN_TIMEOUT_MS: T.Optional(integer("Grace period for in-flight requests")),
+    MAX_BODY_BYTES: T.Optional(integer("Largest request body of a JSON route (default 1 MiB)")),
+    WEBHOOK_MAX_BODY_BYTES: T.Optional(
+        integer("Largest body of a shop order or server-to-server webhook (default 16 MiB)"),
+    ),
+    MAX_HEADER_BYTES: T.Optional(integer("Largest total size of request headers (default 8 KiB)")),
+    MAX_JSON_DEPTH: T.Optional(integer("Deepest nesting of a JSON body (default 32)")),
+    MAX_JSON_VALUES: T.Optional(
+        integer("Most array items and object members in a JSON body (default 100000)"),
+    ),
     REDIS_URL: T.Optional(
         T.String({ pattern: "^rediss?://", description: "Redis for cross-instance pub/sub" }),
     ),

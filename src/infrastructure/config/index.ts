@@ -2,6 +2,7 @@ export {
     type AppConfig,
     ConfigError,
     type DatabaseConfig,
+    type HttpLimits,
     loadConfig,
     type RateLimitBucket,
 } from "./config";

@@ -2,11 +2,10 @@ import { Elysia, type ValidationError } from "elysia";
 import type { Logger } from "pino";
 import { chainFailureReason, isChainUnavailable } from "../chain/chain-unavailable";
 import { ApiError, errorBody } from "../errors/api-error";
-import { isDatabaseUnavailable } from "../persistence";
+import { isDatabaseUnavailable, isUnstorableText } from "../persistence";
 import { JSON_CONTENT_TYPE, representError, TEXT_CONTENT_TYPE } from "./error-representation";
 import { requestIdOf } from "./request-context";
-
-type ValidationIssue = { property: string; message: string };
+import { RequestValidationError, type ValidationIssue } from "./request-validation-error";
 
 /**
  * The error model of the whole API: 422 naming the field on validation errors (in production
@@ -33,7 +32,16 @@ type ErrorContext = {
 };
 
 /** The error model: status (set on `set`) and body of any failure. */
-function errorBodyOf({ code, error, request, set }: ErrorContext, logger: Logger) {
+function errorBodyOf({ code, error: thrown, request, set }: ErrorContext, logger: Logger) {
+    // Our body parser's refusals (413, 400 too deep, 422) arrive wrapped in a ParseError.
+    const error =
+        code === "PARSE" && (thrown as Error).cause instanceof ApiError
+            ? ((thrown as Error).cause as ApiError)
+            : thrown;
+    if (error instanceof RequestValidationError) {
+        set.status = 422;
+        return validationBodyOf(error.on, error.issues);
+    }
     if (error instanceof ApiError) {
         set.status = error.status;
         if (error.retryAfterSeconds !== undefined) {
@@ -72,6 +80,11 @@ function errorBodyOf({ code, error, request, set }: ErrorContext, logger: Logger
         set.headers["retry-after"] = "5";
         return errorBody("service_unavailable", "The database is unavailable, retry later");
     }
+    if (isUnstorableText(error)) {
+        // A NUL character that got past the request checks: PostgreSQL cannot store it.
+        set.status = 422;
+        return errorBody("invalid_character", "A value contains a NUL character");
+    }
     logger.error({ requestId: requestIdOf(request), err: error }, "unhandled error");
     set.status = 500;
     return errorBody("internal_error", "Internal server error");
@@ -84,8 +97,11 @@ function validationBody(error: Pick<ValidationError, "all" | "type">) {
         issues.push({ property: issue.path || "/", message: issue.message });
         if (issues.length >= 10) break;
     }
+    return validationBodyOf(error.type, issues);
+}
+
+function validationBodyOf(on: string, issues: ValidationIssue[]) {
     const first = issues[0] ?? { property: "/", message: "Invalid value" };
-    const on = error.type;
     const field = first.property === "/" ? on : `${on} ${first.property}`;
     return {
         error: "validation",

@@ -1,4 +1,6 @@
 export { ApiError, type ErrorBody, errorBody } from "../errors/api-error";
+export { RouteBodies } from "./body-validators";
+export { payloadTooLarge, readBodyWithin } from "./bounded-body";
 export { cors } from "./cors";
 export { errorHandler } from "./error-handler";
 export {
@@ -15,6 +17,7 @@ export {
     completeOpenApiDocument,
     ErrorBodySchema,
 } from "./openapi-contract";
+export { requestBodies } from "./request-bodies";
 export { requestIdOf } from "./request-context";
 export { requestLogger } from "./request-logger";
 export { isOwnDeviceSession, sessionMacros } from "./session-macros";

@@ -10,10 +10,11 @@ const require = createRequire(import.meta.url);
 const swaggerUiDir = join(require.resolve("swagger-ui-dist/package.json"), "..");
 // Served by us from the npm package: the plugin's default UI loads from a CDN, which fails
 // offline and under a strict Content-Security-Policy (hence no inline script either).
-const uiAssets: Record<string, string> = {
-    "swagger-ui.css": "text/css; charset=utf-8",
-    "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
-};
+// A Map, not an object literal: `constructor` or `__proto__` must not resolve to a prototype key.
+const uiAssets = new Map([
+    ["swagger-ui.css", "text/css; charset=utf-8"],
+    ["swagger-ui-bundle.js", "text/javascript; charset=utf-8"],
+]);
 
 const uiPage = `<!doctype html>
 <html lang="en">
@@ -94,7 +95,7 @@ export function openapiDocs(version: string, options: OpenApiDocsOptions) {
             .get(
                 "/openapi/assets/:file",
                 ({ params, request, status }) => {
-                    const contentType = uiAssets[params.file];
+                    const contentType = uiAssets.get(params.file);
                     if (!contentType) {
                         return status(
                             404,

@@ -1,5 +1,5 @@
 import { Elysia, t } from "elysia";
-import { apiErrors } from "../../../infrastructure/http";
+import { apiErrors, readBodyWithin } from "../../../infrastructure/http";
 import { HexSchema } from "../../../utils/schemas";
 import type { InteractionIntake, WebhookPushKind } from "../services/interaction-intake";
 
@@ -7,7 +7,11 @@ import type { InteractionIntake, WebhookPushKind } from "../services/interaction
  * `/ext/products/:productId/webhook/interactions/{push,pushRaw}`: merchants' servers push
  * interactions, signed with HMAC-SHA256 over the raw body bytes (`parse: "none"`).
  */
-export function extInteractionsRoutes(deps: { intake: InteractionIntake }) {
+export function extInteractionsRoutes(deps: {
+    intake: InteractionIntake;
+    /** Largest body read, once the product's webhook is known (413 beyond). */
+    maxBodyBytes: number;
+}) {
     const handle =
         (kind: WebhookPushKind) =>
         async ({
@@ -22,7 +26,7 @@ export function extInteractionsRoutes(deps: { intake: InteractionIntake }) {
             await deps.intake.pushFromWebhook({
                 kind,
                 productId: params.productId as `0x${string}`,
-                body: new Uint8Array(await request.arrayBuffer()),
+                readBody: () => readBodyWithin(request, deps.maxBodyBytes),
                 hmac: headers["x-hmac-sha256"],
             });
         };

@@ -66,7 +66,8 @@ export class InteractionIntake {
     async pushFromWebhook(params: {
         kind: WebhookPushKind;
         productId: Hex;
-        body: Uint8Array;
+        /** Read only once the product's tracker is known. */
+        readBody(): Promise<Uint8Array>;
         hmac: string | undefined;
     }): Promise<void> {
         if (!params.hmac) throw new ApiError(400, "missing_hmac", "Missing hmac");
@@ -75,10 +76,11 @@ export class InteractionIntake {
         if (!tracker) {
             throw new ApiError(404, "tracker_not_found", "Product backend tracker not found");
         }
-        if (!verifyBodyHmac(tracker.hookSignatureKey, params.body, params.hmac)) {
+        const raw = await params.readBody();
+        if (!verifyBodyHmac(tracker.hookSignatureKey, raw, params.hmac)) {
             throw new ApiError(401, "invalid_signature", "Invalid hmac");
         }
-        const body = parseJson(params.body);
+        const body = parseJson(raw);
         const { wallet, interaction } = params.kind === "push" ? encodedBody(body) : rawBody(body);
         if (!(await this.deps.chain.interactionContractOf(productId))) {
             throw new ApiError(400, "no_interaction_contract", "No diamond found for the product");

@@ -1,6 +1,6 @@
 import { Elysia, t } from "elysia";
 import type { Hex } from "viem";
-import { ApiError } from "../../../infrastructure/http";
+import { ApiError, readBodyWithin } from "../../../infrastructure/http";
 import { isDatabaseUnavailable } from "../../../infrastructure/persistence";
 import { HexSchema } from "../../../utils/schemas";
 import type { WebhookIngestService, WebhookPlatform } from "../services/webhook-ingest-service";
@@ -48,12 +48,15 @@ const UnprocessedModel = t.Object({
 
 /**
  * `POST /products/:productId/webhook/oracle/{shopify,woocommerce,custom}` (under `/ext`). The
- * body is read as raw bytes (`parse: "none"`): the HMAC covers the exact bytes the shop sent.
+ * body is read as raw bytes (`parse: "none"`): the HMAC covers the exact bytes the shop sent. It
+ * is read only once the product's oracle is known, and at most `maxBodyBytes` of it (413).
  * 200 `ok` once committed (redeliveries included); 200 `{accepted, processed: false}` for a
  * verified payload we cannot use; 401 bad signature; 404 no oracle; 503 database down.
  */
 export function oracleWebhookRoutes(
     service: WebhookIngestService,
+    /** Largest order payload accepted (shops send orders with thousands of lines). */
+    maxBodyBytes: number,
     /** Counts each delivery's outcome (metrics), including refusals and failures. */
     recordOutcome: (platform: WebhookPlatform, outcome: string) => void = () => {},
 ) {
@@ -68,14 +71,13 @@ export function oracleWebhookRoutes(
             headers: Record<string, string | undefined>;
             request: Request;
         }) => {
-            const body = new Uint8Array(await request.arrayBuffer());
             let result: Awaited<ReturnType<WebhookIngestService["ingest"]>>;
             try {
                 result = await service.ingest({
                     platform,
                     productId: params.productId as Hex,
                     headers,
-                    body,
+                    readBody: () => readBodyWithin(request, maxBodyBytes),
                 });
             } catch (error) {
                 recordOutcome(platform, outcomeOfError(error));

@@ -28,6 +28,9 @@ export type Delivery = {
     body: Uint8Array;
 };
 
+/** A delivery as it arrives: its body is read only once the product's oracle is known. */
+export type IncomingDelivery = Omit<Delivery, "body"> & { readBody(): Promise<Uint8Array> };
+
 export type IngestResult =
     | { outcome: "processed"; purchaseId: Hex }
     | { outcome: "duplicate" }
@@ -63,12 +66,14 @@ export class WebhookIngestService {
         },
     ) {}
 
-    async ingest(delivery: Delivery): Promise<IngestResult> {
-        const productId = canonicalProductId(delivery.productId);
+    async ingest(incoming: IncomingDelivery): Promise<IngestResult> {
+        const productId = canonicalProductId(incoming.productId);
         const oracle = productId ? await this.deps.oracles.findByProductId(productId) : undefined;
         if (!productId || !oracle?.enabled) {
             throw new ApiError(404, "oracle_not_found", "Product oracle not found");
         }
+        // Only now: uploads to an unknown product are refused without being read.
+        const delivery: Delivery = { ...incoming, body: await incoming.readBody() };
         const signed = this.verifySignature(oracle, delivery);
         if (!signed.ok) {
             this.deps.logger.warn(

@@ -1,0 +1,55 @@
+import { ApiError } from "../errors/api-error";
+
+/** 413 as JSON, naming the limit, like every other error. */
+export function payloadTooLarge(limit: number): ApiError {
+    return new ApiError(
+        413,
+        "payload_too_large",
+        `The request body is larger than the limit of ${limit} bytes`,
+    );
+}
+
+/**
+ * Reads a request body of at most `limit` bytes. A `Content-Length` above the limit is refused
+ * before anything is read; a body without a length (chunked) is counted while it streams and the
+ * stream is cancelled as soon as it goes past the limit, so a large upload never sits in memory.
+ */
+export async function readBodyWithin(request: Request, limit: number): Promise<Uint8Array> {
+    const declared = request.headers.get("content-length");
+    if (declared !== null && Number(declared) > limit) throw payloadTooLarge(limit);
+    if (request.body === null) return new Uint8Array(0);
+    const reader = request.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > limit) {
+            await reader.cancel().catch(() => {});
+            throw payloadTooLarge(limit);
+        }
+        chunks.push(value);
+    }
+    if (chunks.length === 1) return chunks[0] as Uint8Array;
+    const body = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+        body.set(chunk, offset);
+        offset += chunk.byteLength;
+    }
+    return body;
+}
+
+/** 431 as JSON when the request's headers (names and values) add up to more than `limit`. */
+export function assertHeadersWithin(request: Request, limit: number): void {
+    let size = 0;
+    for (const [name, value] of request.headers) size += name.length + value.length + 4;
+    if (size > limit) {
+        throw new ApiError(
+            431,
+            "headers_too_large",
+            `The request headers are larger than the limit of ${limit} bytes`,
+        );
+    }
+}
