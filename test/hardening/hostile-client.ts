@@ -11,7 +11,12 @@ const target = JSON.parse(process.env.HOSTILE_TARGET ?? "{}") as {
 };
 if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(target.url)) throw new Error("loopback targets only");
 const jsonHeaders = { "content-type": "application/json" };
-const request = (path: string, init?: RequestInit) => fetch(`${target.url}${path}`, init);
+// Errors are asked for as JSON (without it they are the message as text, as the seed's were).
+const request = (path: string, init: RequestInit = {}) =>
+    fetch(`${target.url}${path}`, {
+        ...init,
+        headers: { accept: "application/json", ...Object.fromEntries(new Headers(init.headers)) },
+    });
 
 /** `[[[[...]]]]` of `bytes` characters. */
 const nestedArrays = (bytes: number) => "[".repeat(bytes / 2) + "]".repeat(bytes / 2);

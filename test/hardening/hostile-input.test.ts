@@ -63,8 +63,9 @@ async function rowCounts(): Promise<Record<string, number>> {
     return counts;
 }
 
+const asJson = { ...jsonHeaders, accept: "application/json" };
 const post = (path: string, body: string) =>
-    server.request(path, { method: "POST", headers: jsonHeaders, body });
+    server.request(path, { method: "POST", headers: asJson, body });
 
 describe("hostile input against a running server", () => {
     test("every attack gets a 4xx JSON answer while /health/live stays fast, memory bounded, nothing written", async () => {
@@ -173,7 +174,7 @@ describe("hostile input against a running server", () => {
         expect(large.headers.get("content-type")).toContain("application/json");
         expect(await readJson(large)).toMatchObject({ error: "payload_too_large" });
         const headers = await server.request("/health/live", {
-            headers: { "x-big": "a".repeat(9_000) },
+            headers: { accept: "application/json", "x-big": "a".repeat(9_000) },
         });
         expect(headers.status).toBe(431);
         expect(await readJson(headers)).toMatchObject({ error: "headers_too_large" });
