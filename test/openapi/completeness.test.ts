@@ -61,7 +61,13 @@ export function gapsOf(operation: Operation, describedTags: Set<string>): string
         gaps.push("an error response (response: { 4xx: ... } via apiErrors)");
     }
     for (const [status, response] of errors) {
-        if (!schemaOf(response)) gaps.push(`a schema for its ${status} error body`);
+        const schema = schemaOf(response);
+        if (!schema) gaps.push(`a schema for its ${status} error body`);
+        const isErrorBody = Boolean((schema?.properties as Record<string, unknown>)?.error);
+        const codes = schema?.["x-error-codes"] as string[] | undefined;
+        if (isErrorBody && !codes?.length) {
+            gaps.push(`the error codes of its ${status} (apiErrors({ ${status}: ["..."] }))`);
+        }
     }
     const body = operation.requestBody?.content?.["application/json"]?.schema;
     if (body && body.examples === undefined && body.example === undefined) {
@@ -116,6 +122,22 @@ test("the checks bite: an operation without anything is reported for each missin
         "an error response (response: { 4xx: ... } via apiErrors)",
         "an example of its request body (body: t.Object({...}, { examples: [...] }))",
     ]);
+});
+
+test("an error body must name its codes", () => {
+    const errorBody = { type: "object", properties: { error: { type: "string" } } };
+    const gaps = gapsOf(
+        {
+            tags: ["health"],
+            summary: "x",
+            responses: {
+                "200": { description: "Success" },
+                "404": { content: { "application/json": { schema: errorBody } } },
+            },
+        },
+        new Set(["health"]),
+    );
+    expect(gaps).toEqual(['the error codes of its 404 (apiErrors({ 404: ["..."] }))']);
 });
 
 test("derived errors: 422 where input is validated, 401 where a session is required, 429 where limited", () => {

@@ -99,18 +99,27 @@ const validationBody = t.Object({
 
 const json = (schema: Schema) => ({ "application/json": { schema } });
 
+const errorBodyWith = (...codes: string[]): Schema => ({
+    ...(ErrorBodySchema as unknown as Schema),
+    "x-error-codes": codes,
+});
+
 const derived = {
     422: {
-        description: "validation: an input failed its schema; `property` names the field",
-        content: json(validationBody as unknown as Schema),
+        description: "Validation error: validation (`property` names the failing field)",
+        content: json({
+            ...(validationBody as unknown as Schema),
+            "x-error-codes": ["validation"],
+        }),
     },
     401: {
-        description: "unauthorized: the session header is missing, invalid, expired or revoked",
-        content: json(ErrorBodySchema as unknown as Schema),
+        description:
+            "Unauthorized: unauthorized (the session header is missing, invalid, expired or revoked)",
+        content: json(errorBodyWith("unauthorized")),
     },
     429: {
-        description: "rate_limited: too many requests from this client; see Retry-After",
-        content: json(ErrorBodySchema as unknown as Schema),
+        description: "Too many requests: rate_limited (see Retry-After)",
+        content: json(errorBodyWith("rate_limited")),
     },
 } satisfies Record<number, Response>;
 

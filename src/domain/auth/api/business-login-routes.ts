@@ -1,6 +1,7 @@
 import { Elysia, t } from "elysia";
+import { apiErrors } from "../../../infrastructure/http";
 import type { BusinessLoginService } from "../services/business-login-service";
-import { AddressSchema, ErrorSchema, HexSchema } from "./schemas";
+import { AddressSchema, HexSchema } from "./schemas";
 
 /** `GET /auth/nonce` and `POST /auth/login` of the merchant dashboard (SIWE). */
 export function businessLoginRoutes(logins: BusinessLoginService) {
@@ -52,8 +53,15 @@ export function businessLoginRoutes(logins: BusinessLoginService) {
                         wallet: AddressSchema,
                         expiresAt: t.Number({ description: "ms since epoch" }),
                     }),
-                    400: ErrorSchema,
-                    401: ErrorSchema,
+                    ...apiErrors({
+                        400: [
+                            "missing_origin",
+                            "invalid_origin",
+                            "invalid_siwe_message",
+                            "invalid_signature",
+                        ],
+                        401: ["unauthorized"],
+                    }),
                 },
             },
         );

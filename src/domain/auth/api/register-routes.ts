@@ -1,8 +1,8 @@
 import { Elysia, t } from "elysia";
+import { apiErrors } from "../../../infrastructure/http";
 import type { PasskeyRegistrationService } from "../services/passkey-registration-service";
 import {
     AddressSchema,
-    ErrorSchema,
     HexSchema,
     WalletAuthHeadersSchema,
     WebAuthnWalletAuthSchema,
@@ -63,10 +63,17 @@ export function registerRoutes(registrations: PasskeyRegistrationService) {
             },
             response: {
                 200: WebAuthnWalletAuthSchema,
-                400: ErrorSchema,
-                401: ErrorSchema,
-                403: ErrorSchema,
-                409: ErrorSchema,
+                ...apiErrors({
+                    400: ["registration_failed", "unexpected_wallet_proof", "public_key_mismatch"],
+                    401: ["unauthorized"],
+                    403: [
+                        "invalid_signature",
+                        "invalid_wallet_proof",
+                        "passkey_session_required",
+                        "forbidden",
+                    ],
+                    409: ["credential_exists"],
+                }),
             },
         },
     );

@@ -1,9 +1,9 @@
 import { Elysia, t } from "elysia";
 import { ApiError } from "../../../infrastructure/errors/api-error";
-import type { sessionMacros } from "../../../infrastructure/http";
+import { apiErrors, type sessionMacros } from "../../../infrastructure/http";
 import type { PasskeyLoginService } from "../services/passkey-login-service";
 import type { WalletSessionService } from "../services/wallet-session-service";
-import { AddressSchema, ErrorSchema, HexSchema, SdkTokenSchema } from "./schemas";
+import { AddressSchema, HexSchema, SdkTokenSchema } from "./schemas";
 
 /** `/auth/sdk/*`: SDK tokens from a wallet session or a passkey signature, and their check. */
 export function sdkRoutes(
@@ -19,7 +19,7 @@ export function sdkRoutes(
             {
                 withWalletAuthent: true,
                 detail: { summary: "A new SDK JWT for the wallet session" },
-                response: { 200: SdkTokenSchema, 401: ErrorSchema },
+                response: { 200: SdkTokenSchema, ...apiErrors({ 401: ["unauthorized"] }) },
             },
         )
         .post(
@@ -49,7 +49,7 @@ export function sdkRoutes(
                         "The challenge (issued or the client's own) is spent by this call: re-sending a login's assertion gives 403, and the client falls back to GET /wallet/auth/sdk/generate with its wallet session.",
                     tags: ["auth"],
                 },
-                response: { 200: SdkTokenSchema, 403: ErrorSchema },
+                response: { 200: SdkTokenSchema, ...apiErrors({ 403: ["invalid_signature"] }) },
             },
         )
         .get(
@@ -68,7 +68,10 @@ export function sdkRoutes(
                     tags: ["auth"],
                     security: [{ walletSdkAuth: [] }],
                 },
-                response: { 200: t.Object({ isValid: t.Boolean() }), 401: ErrorSchema },
+                response: {
+                    200: t.Object({ isValid: t.Boolean() }),
+                    ...apiErrors({ 401: ["unauthorized"] }),
+                },
             },
         );
 }

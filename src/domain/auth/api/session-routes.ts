@@ -1,12 +1,7 @@
 import { Elysia, t } from "elysia";
 import { apiErrors } from "../../../infrastructure/http";
 import type { WalletSessionService } from "../services/wallet-session-service";
-import {
-    AddressSchema,
-    ErrorSchema,
-    P256PublicKeySchema,
-    WalletAuthHeadersSchema,
-} from "./schemas";
+import { AddressSchema, P256PublicKeySchema, WalletAuthHeadersSchema } from "./schemas";
 
 /** The seed's leftover cookie: logout still clears it (no route sets it). */
 const clearBusinessAuthCookie =
@@ -63,8 +58,10 @@ export function sessionRoutes(sessions: WalletSessionService) {
                     transports: t.Optional(t.Array(t.String())),
                     pairingId: t.Optional(t.String()),
                 }),
-                401: ErrorSchema,
-                404: ErrorSchema,
+                ...apiErrors({
+                    401: ["unauthorized"],
+                    404: ["no_wallet_session", "invalid_wallet_session"],
+                }),
             },
         });
 }

@@ -1,11 +1,13 @@
 import { Elysia, t } from "elysia";
 import type { Address } from "viem";
-import type { sessionMacros } from "../../../infrastructure/http";
+import { apiErrors, type sessionMacros } from "../../../infrastructure/http";
 import type { PushTokenService } from "../services/push-token-service";
 import { PushSubscriptionModel } from "./models";
 
-const ErrorModel = t.Object({ error: t.String(), message: t.String() });
-const ownDeviceResponses = { 200: t.Void(), 401: ErrorModel, 403: ErrorModel };
+const ownDeviceResponses = {
+    200: t.Void(),
+    ...apiErrors({ 401: ["unauthorized"], 403: ["paired_device_forbidden"] }),
+};
 
 /** `/wallet/notifications/tokens*`: the wallet's own Web Push subscriptions. */
 export function walletTokenRoutes(

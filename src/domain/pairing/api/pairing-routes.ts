@@ -1,9 +1,8 @@
 import { Elysia, t } from "elysia";
 import type { Address } from "viem";
-import type { sessionMacros } from "../../../infrastructure/http";
+import { apiErrors, type sessionMacros } from "../../../infrastructure/http";
 import type { PairingManagementService } from "../services/pairing-management-service";
 
-const ErrorModel = t.Object({ error: t.String(), message: t.String() });
 const PairingIdParams = t.Object({ id: t.String({ minLength: 1, maxLength: 128 }) });
 
 /** `/wallet/pairings/{find/:id, list, :id/delete}`. */
@@ -37,7 +36,7 @@ export function pairingRoutes(
                             }),
                         ),
                     }),
-                    404: ErrorModel,
+                    ...apiErrors({ 404: ["pairing_not_found"] }),
                 },
                 detail: {
                     summary: "Information on a pairing for the phone's pairing page",
@@ -59,8 +58,7 @@ export function pairingRoutes(
                         lastActiveAt: t.Date(),
                     }),
                 ),
-                401: ErrorModel,
-                403: ErrorModel,
+                ...apiErrors({ 401: ["unauthorized"], 403: ["paired_device_forbidden"] }),
             },
             detail: {
                 summary: "The caller's pairings",
@@ -78,9 +76,11 @@ export function pairingRoutes(
                 params: PairingIdParams,
                 response: {
                     200: t.Void(),
-                    401: ErrorModel,
-                    403: ErrorModel,
-                    404: ErrorModel,
+                    ...apiErrors({
+                        401: ["unauthorized"],
+                        403: ["paired_device_forbidden", "forbidden"],
+                        404: ["pairing_not_found", "pairing_not_resolved"],
+                    }),
                 },
                 detail: {
                     summary: "Delete one of the caller's pairings",
