@@ -5,7 +5,7 @@
  * Every interaction ends on-chain exactly once, on one contract or the other.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eq, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import {
     type Address,
     encodeFunctionData,
@@ -116,7 +116,11 @@ describe("upgrade from the legacy interaction contract", () => {
 
         await pushMany(t.request, t.infra.tokens, wallets, legacyProduct.productIdHex, 60);
         await simulator.run();
-        const queued = await db().select().from(interactionsPendingTable);
+        // In claim order, so the orphans below are not in the executor's first batch.
+        const queued = await db()
+            .select()
+            .from(interactionsPendingTable)
+            .orderBy(asc(interactionsPendingTable.id));
         expect(queued.every((row) => row.status === "simulated" && row.signature)).toBe(true);
 
         // 1. An orphan: five queued rows accepted on the legacy contract by a transaction the

@@ -1,6 +1,7 @@
 /**
  * EIP-712 signature of one interaction by the product's derived signer, exactly as
- * ProductInteraction.sol checks it:
+ * LegacyProductInteraction.sol checks it (the batched ProductInteraction takes one signature per
+ * batch instead: interaction-batch.ts):
  *   domain  { name: "ProductInteraction", version: "1", chainId, verifyingContract: the
  *             product's interaction contract }
  *   Interaction(bytes32 id,uint256 productId,address wallet,bytes data)
