@@ -125,6 +125,10 @@ test("a node left running by the previous process image is reused, not duplicate
         await second.stop();
     }
     expect(isProcessAlive(first.pid)).toBe(false);
+    // The first handle's supervisor does not bring back a node stopped on purpose.
+    await Bun.sleep(1_500);
+    expect(await rpc(first.rpcUrl, "eth_chainId").catch(() => "down")).toBe("down");
+    await first.stop();
 }, 60_000);
 
 test("a node that dies is started again on its port from the saved state", async () => {

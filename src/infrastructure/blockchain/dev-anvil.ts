@@ -112,6 +112,9 @@ export async function startDevAnvil(options: DevAnvilOptions): Promise<DevAnvil>
     let restarting = false;
     const superviseTimer = setInterval(async () => {
         if (stopping || restarting || !node || isProcessAlive(node.pid)) return;
+        // Stopped on purpose by whoever took it over (its record is gone or names another
+        // node): not ours to bring back.
+        if (readJson<NodeRecord>(files.record)?.pid !== node.pid) return;
         restarting = true;
         options.log.warn(
             { anvilPid: node.pid },
