@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import { Elysia } from "elysia";
 import type { Infrastructure } from "../infrastructure";
 import { errorBody, representError } from "../infrastructure/http";
@@ -8,7 +9,7 @@ export function metricsRoutes(infra: Pick<Infrastructure, "metrics" | "config">)
     return new Elysia({ name: "metrics" }).get(
         "/metrics",
         async ({ headers, request, status }) => {
-            if (expected && headers.authorization !== expected) {
+            if (expected && !sameSecret(headers.authorization, expected)) {
                 return status(
                     401,
                     representError(request, errorBody("unauthorized", "Unauthorized")),
@@ -20,4 +21,10 @@ export function metricsRoutes(infra: Pick<Infrastructure, "metrics" | "config">)
         },
         { detail: { summary: "Prometheus metrics", hide: true } },
     );
+}
+
+/** Constant-time comparison (of digests, so the lengths match and leak nothing either). */
+function sameSecret(given: string | undefined, expected: string): boolean {
+    const digest = (value: string) => createHash("sha256").update(value).digest();
+    return timingSafeEqual(digest(given ?? ""), digest(expected));
 }

@@ -5,6 +5,7 @@ import { closeDomains, createDomains, type Domains } from "../../src/domains";
 import { createInfrastructure, type Infrastructure } from "../../src/infrastructure";
 import { type DatabaseConfig, loadConfig } from "../../src/infrastructure/config";
 import { JobScheduler } from "../../src/infrastructure/jobs";
+import { redactedErrorSerializer } from "../../src/infrastructure/logger";
 import { ephemeralSecrets } from "../../src/infrastructure/secrets";
 import { createTestDatabase } from "./test-database";
 
@@ -54,7 +55,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         ...loadConfig({ STAGE: "test", CORS_ORIGINS: "http://localhost:3000", ...options.env }),
         database: database.config,
     };
-    const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+    const logger = pino({
+        level: process.env.TEST_LOG_LEVEL ?? "silent",
+        serializers: { err: redactedErrorSerializer },
+    });
     const infra = await createInfrastructure(config, {
         logger,
         secrets: peer?.secrets ?? ephemeralSecrets(),

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { SQL } from "bun";
 import { sql } from "drizzle-orm";
@@ -70,7 +70,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
         };
     }
     if (config.dataDir && !config.dataDir.startsWith("memory://")) {
-        mkdirSync(config.dataDir, { recursive: true });
+        // The database files are ours alone: 0700, also when the directory already existed.
+        mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+        chmodSync(config.dataDir, 0o700);
     }
     const client = new PGlite(config.dataDir);
     const db = drizzlePglite({ client });

@@ -60,6 +60,9 @@ const REFS_PER_QUERY = 1_000;
 export type CommittedLeaf = { leafIndex: number; leaf: Uint8Array };
 
 /** product_oracle_purchase and its items: webhook upserts, proof look-ups, leaf commits. */
+/** Line items per INSERT: 7 parameters each, far below the 65,535 a statement may bind. */
+const itemsPerInsert = 1_000;
+
 export class PurchaseRepository {
     constructor(private readonly db: Database) {}
 
@@ -95,11 +98,13 @@ export class PurchaseRepository {
                     updatedAt: sql`now()`,
                 },
             });
-        if (order.items.length > 0) {
+        // In chunks, inside the caller's transaction: one INSERT of 10,000 lines would need more
+        // than PostgreSQL's 65,535 bound parameters (7 per line) and fail the whole order.
+        for (let start = 0; start < order.items.length; start += itemsPerInsert) {
             await tx
                 .insert(oraclePurchaseItemTable)
                 .values(
-                    order.items.map((item) => ({
+                    order.items.slice(start, start + itemsPerInsert).map((item) => ({
                         purchaseId: params.purchaseId,
                         externalId: item.externalId,
                         price: item.price,

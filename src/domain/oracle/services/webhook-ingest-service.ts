@@ -143,7 +143,9 @@ export class WebhookIngestService {
             return this.recordUnprocessable({
                 ...entry,
                 outcome: "unprocessable",
-                reason: `processing_failed: ${(error as Error).message}`,
+                // Never the error's text: it holds the SQL and its bound parameters (keys, emails,
+                // order tokens), and this reason is sent back to the shop.
+                reason: "processing_failed",
                 purchaseId,
             });
         }
