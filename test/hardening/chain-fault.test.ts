@@ -2,7 +2,7 @@
  * The chain's RPC endpoint becomes unreachable (a TCP proxy in front of anvil is cut): chain
  * reads answer 503 `chain_unavailable` with Retry-After (never a balance of 0), readiness names
  * the chain, the root job fails without marking anything synced and pushes the root once the node
- * is back; the development anvil is started again when it dies.
+ * is back. (The development anvil's restart is tested with it, in test/dev/dev-anvil.test.ts.)
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createPublicClient, type Hex, http, parseEther, zeroHash } from "viem";
@@ -132,35 +132,4 @@ test("readiness reports the chain from a cached probe: 503 naming it while down,
         proxy.restore();
     }
     await eventually(async () => (await server.request("/health")).status === 200, 15_000, 200);
-}, 60_000);
-
-test("a development anvil that dies is started again on its port", async () => {
-    const node = await startAnvil({ restartOnExit: { onRestart: () => {} } });
-    try {
-        const first = node.pid as number;
-        const client = createPublicClient({ transport: http(node.rpcUrl, { retryCount: 0 }) });
-        expect(await client.getChainId()).toBe(node.chainId);
-        process.kill(first, "SIGKILL");
-        await eventually(
-            async () =>
-                node.pid !== first &&
-                (await client.getChainId().then(
-                    (id) => id === node.chainId,
-                    () => false,
-                )),
-            15_000,
-            100,
-        );
-    } finally {
-        await node.stop();
-    }
-    // Stopped on purpose: it stays down.
-    await Bun.sleep(800);
-    const client = createPublicClient({ transport: http(node.rpcUrl, { retryCount: 0 }) });
-    expect(
-        await client.getChainId().then(
-            () => "up",
-            () => "down",
-        ),
-    ).toBe("down");
 }, 60_000);

@@ -21,18 +21,13 @@ export type AnvilOptions = {
     startTimeoutMs?: number;
     /** Extra command line arguments. */
     args?: string[];
-    /**
-     * Development: when the node dies on its own, start it again on the same port with the same
-     * arguments (its `--state` file brings the chain back); `onRestart` is told each time.
-     */
-    restartOnExit?: { onRestart: (detail: { exitCode: number | null }) => void };
 };
 
 export type AnvilInstance = {
     rpcUrl: string;
     chainId: number;
     port: number;
-    /** Process id of the node running now (changes when it is restarted). */
+    /** Process id of the node. */
     readonly pid: number | undefined;
     stop: () => Promise<void>;
 };
@@ -200,12 +195,8 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilInsta
     ];
     const binary = options.binary ?? anvilBinaryPath();
     const rpcUrl = `http://127.0.0.1:${port}`;
-    let node = spawnAnvil(binary, args);
-    let stopping = false;
-    const stop = async () => {
-        stopping = true;
-        await node.stop();
-    };
+    const node = spawnAnvil(binary, args);
+    const stop = () => node.stop();
 
     const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
     while (!(await answersChainId(rpcUrl))) {
@@ -215,20 +206,6 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilInsta
             throw new Error(`anvil did not answer on ${rpcUrl}: ${node.stderr()}`);
         }
         await new Promise((r) => setTimeout(r, 25));
-    }
-    const restart = options.restartOnExit;
-    if (restart) {
-        // One supervisor: a node that exits without stop() is replaced after a short pause.
-        const supervise = (watched: AnvilProcess) =>
-            watched.exited.then(async (exitCode) => {
-                if (stopping) return;
-                restart.onRestart({ exitCode });
-                await new Promise((r) => setTimeout(r, 500));
-                if (stopping) return;
-                node = spawnAnvil(binary, args);
-                void supervise(node);
-            });
-        void supervise(node);
     }
     return {
         rpcUrl,
