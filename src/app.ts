@@ -26,6 +26,17 @@ export type CreateAppOptions = {
     extraRoutes?: (infra: Infrastructure) => AnyElysia;
 };
 
+/**
+ * What the SDK calls from a shop's own pages (sdk/core `trackPurchaseStatus`), under its legacy
+ * path too: minted products' sites may call these cross-origin.
+ */
+const SDK_PATHS_FROM_MERCHANT_SITES = new Set([
+    "/wallet/interactions/listenForPurchase",
+    "/interactions/listenForPurchase",
+]);
+const isSdkPathFromMerchantSites = (path: string) =>
+    SDK_PATHS_FROM_MERCHANT_SITES.has(path.replace(/\/$/, ""));
+
 /** Composes the API in the seed's order: logger, CORS, health, common, business, wallet, ext, legacy. */
 export function createApp(infra: Infrastructure, domains: Domains, options: CreateAppOptions = {}) {
     const deps: ApiDependencies = { infra, domains, sessionMacros: sessionMacros(infra.tokens) };
@@ -49,7 +60,12 @@ export function createApp(infra: Infrastructure, domains: Domains, options: Crea
         },
     })
         .use(requestLogger(infra.logger, infra.metrics))
-        .use(cors(infra.config.corsOrigins))
+        .use(
+            cors(infra.config.corsOrigins, {
+                isSdkPath: isSdkPathFromMerchantSites,
+                hasHost: (hostname) => domains.business.mintedDomains.hasHost(hostname),
+            }),
+        )
         .use(requestBodies(limits, routeBodies))
         .use(rateLimits(infra))
         .use(errorHandler(infra.logger))

@@ -20,7 +20,7 @@ export function createDomains(infra: Infrastructure, jobs: JobScheduler) {
     const interactions = createInteractionsDomain(infra, jobs, { oracle });
     oracle.usePendingPurchaseTrackers(interactions.pendingPurchaseTrackers);
     oracle.onRootSynced(() => interactions.events.rootSynced());
-    const wallet = createWalletDomain(infra, jobs);
+    const wallet = createWalletDomain(infra, jobs, { mintedHosts: business.mintedDomains });
     const notifications = createNotificationsDomain(infra, jobs, interactions, wallet);
     const pairing = createPairingDomain(infra, jobs, notifications.signatureRequestNotifier);
     return { auth, business, interactions, notifications, oracle, pairing, wallet };

@@ -139,6 +139,7 @@ describe("index resumption", () => {
         const restarted = createWalletDomain(
             app.infra,
             new JobScheduler(app.infra.database, app.infra.logger),
+            { mintedHosts: app.domains.business.mintedDomains },
         );
         await restarted.jobs.rewardIndex.runNow();
         expect(await eventCount()).toBe((before ?? 0) + 2);

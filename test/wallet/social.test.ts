@@ -15,7 +15,9 @@ const ANDROID_FACEBOOK =
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/120 Mobile [FB_IAB/FB4A;FBAV/440.0]";
 
 beforeAll(async () => {
-    app = await startTestApp();
+    // shop.example.com stands for an allowed host; minted domains are tested with a real mint in
+    // test/seed-clients/sdk-purchase-tracking.test.ts.
+    app = await startTestApp({ env: { SOCIAL_REDIRECT_HOSTS: "shop.example.com" } });
 });
 afterAll(async () => {
     await app?.stop();
@@ -73,5 +75,24 @@ describe("GET /common/social", () => {
                 expect((await readJson(response)).error).toBe("invalid_url");
             }
         }
+    });
+
+    test("an open redirect is refused: a host that is neither configured nor minted gives 400", async () => {
+        for (const foreign of [
+            "https://evil.example/phish",
+            "https://shop.example.com.evil.example/",
+            "https://shop.example.com@evil.example/",
+            "https://sub.shop.example.com/",
+        ]) {
+            for (const agent of ["", "Safari", IOS_INSTAGRAM, ANDROID_FACEBOOK]) {
+                const response = await social(foreign, agent);
+                expect(response.status).toBe(400);
+                expect(response.headers.get("location")).toBeNull();
+                expect((await readJson(response)).error).toBe("redirect_host_not_allowed");
+            }
+        }
+        // The allowed host itself, any case.
+        const allowed = await social("https://SHOP.example.com/x", "Safari");
+        expect(allowed.status).toBe(302);
     });
 });

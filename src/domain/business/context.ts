@@ -6,12 +6,17 @@ import { fundingRoutes } from "./api/funding-routes";
 import { mintRoutes } from "./api/mint-routes";
 import { rolesRoutes } from "./api/roles-routes";
 import { DnsTxtLookup } from "./repositories/dns-txt-lookup";
+import { MintedProductsRepository } from "./repositories/minted-products-repository";
 import { ProductRegistryRepository } from "./repositories/product-registry-repository";
 import { DomainOwnershipService } from "./services/domain-ownership";
+import { MintedDomains } from "./services/minted-domains";
 import { ProductDomainService } from "./services/product-domain-service";
 import { ProductMintService } from "./services/product-mint-service";
 import { ProductRolesService } from "./services/product-roles-service";
 import { TestFundingService } from "./services/test-funding-service";
+
+/** The hosts of minted products, as other parts of the app ask about them. */
+export type MintedHosts = { hasHost(hostname: string): Promise<boolean> };
 
 /** Wires the business domain: merchants' products (domain proof, mint), roles, test funding. */
 export function createBusinessDomain(infra: Infrastructure, _jobs: JobScheduler) {
@@ -22,12 +27,26 @@ export function createBusinessDomain(infra: Infrastructure, _jobs: JobScheduler)
         config.business.productSetupCodeSalt,
     );
     const domains = new ProductDomainService(ownership, registry);
-    const minting = new ProductMintService(chain, registry, ownership, infra.productRoles, logger);
+    const mintedProducts = new MintedProductsRepository(infra.database.db);
+    const mintedDomains = new MintedDomains(mintedProducts, logger);
+    const minting = new ProductMintService(
+        chain,
+        registry,
+        ownership,
+        infra.productRoles,
+        logger,
+        async (product) => {
+            await mintedProducts.record(product);
+            mintedDomains.added(product.domain);
+        },
+    );
     const roles = new ProductRolesService(infra.productRoles);
     const funding = new TestFundingService(chain, registry, config.isRunningInProd);
     const macros = sessionMacros(infra.tokens);
 
     return {
+        /** Hosts of the products we minted (merchant-site CORS, `/common/social` targets). */
+        mintedDomains: mintedDomains as MintedHosts,
         /** Mounted under `/business`. */
         businessRoutes: new Elysia({ name: "business-domain" })
             .use(mintRoutes(macros, domains, minting))

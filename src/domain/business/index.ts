@@ -1,5 +1,5 @@
 /** Public door of the business domain. */
-export { createBusinessDomain } from "./context";
+export { createBusinessDomain, type MintedHosts } from "./context";
 export { normaliseProductDomain } from "./services/product-domain";
 export { PRODUCT_TYPES, type ProductType, productTypesMask } from "./services/product-metadata";
 

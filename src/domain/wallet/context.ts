@@ -16,6 +16,7 @@ import { LeadForwarder } from "./services/lead-forwarder";
 import { LeadService } from "./services/lead-service";
 import { ChainedPricing, FixedRatePricing, type PricingProvider } from "./services/pricing";
 import { RewardIndexer } from "./services/reward-indexer";
+import { socialRedirectHosts } from "./services/social-redirect";
 import { TokenReader } from "./services/token-reader";
 
 /** Confirmations of the reward index on a real chain when REWARD_INDEX_CONFIRMATIONS is unset. */
@@ -25,7 +26,14 @@ const DEFAULT_CONFIRMATIONS = 12;
  * Wires the wallet domain: the reward index (job + read API), balances and prices, and the
  * `/common` helpers (rate, social redirect, lead capture with its forwarding job).
  */
-export function createWalletDomain(infra: Infrastructure, jobs: JobScheduler) {
+export function createWalletDomain(
+    infra: Infrastructure,
+    jobs: JobScheduler,
+    deps: {
+        /** Minted products' hosts (the business domain): where `/common/social` may redirect. */
+        mintedHosts: { hasHost(hostname: string): Promise<boolean> };
+    },
+) {
     const { config, logger, chain } = infra;
     const db = infra.database.db;
     const walletConfig = config.wallet;
@@ -111,7 +119,11 @@ export function createWalletDomain(infra: Infrastructure, jobs: JobScheduler) {
         /** Mounted under `/common`. */
         commonRoutes: new Elysia({ name: "wallet-common" })
             .use(rateRoutes(balances))
-            .use(socialRoutes())
+            .use(
+                socialRoutes(
+                    socialRedirectHosts(config.wallet.socialRedirectHosts, deps.mintedHosts),
+                ),
+            )
             .use(airtableRoutes(leadService)),
         /** The reward index's read API. */
         rewards: {

@@ -173,9 +173,11 @@ export type WalletConfig = {
           }
         | undefined;
     slack: { apiUrl: string; token: string; channel: string } | undefined;
+    /** Hosts `/common/social` may send a visitor to besides minted products' domains. */
+    socialRedirectHosts: string[];
 };
 
-/** Origins of the wallet, the merchant dashboard and local development. */
+/** Origins of the wallet (web and Tauri app), the merchant dashboard and local development. */
 const defaultCorsOrigins = [
     "https://wallet.frak.id",
     "https://business.frak.id",
@@ -185,6 +187,14 @@ const defaultCorsOrigins = [
     "https://localhost:3000",
     "http://localhost:3010",
     "https://localhost:3010",
+    // The seed's local dashboard and listener (the wallet iframe on merchants' pages).
+    "http://localhost:3022",
+    "https://localhost:3022",
+    "http://localhost:3002",
+    "https://localhost:3002",
+    // The wallet's Tauri app (macOS/iOS/Linux webviews, then Windows/Android).
+    "tauri://localhost",
+    "http://tauri.localhost",
 ];
 
 /** Parses and validates the environment; throws a ConfigError naming every bad variable. */
@@ -242,6 +252,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         throw new ConfigError(missing, "must be set together with its pair");
     }
 
+    const corsOrigins = raw.CORS_ORIGINS ? listOf(raw.CORS_ORIGINS) : defaultCorsOrigins;
     return {
         ...flags,
         port,
@@ -257,11 +268,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
               }
             : { kind: "pglite", dataDir: raw.PGLITE_DATA_DIR ?? `${dataDir}/pglite` },
         jwt,
-        corsOrigins: raw.CORS_ORIGINS
-            ? raw.CORS_ORIGINS.split(",")
-                  .map((origin) => origin.trim())
-                  .filter(Boolean)
-            : defaultCorsOrigins,
+        corsOrigins,
         shutdownTimeoutMs: Number(raw.SHUTDOWN_TIMEOUT_MS ?? 10_000),
         http: {
             maxBodyBytes: Math.max(1, Number(raw.MAX_BODY_BYTES ?? 1024 * 1024)),
@@ -342,7 +349,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
             treeCacheBytes: Number(raw.ORACLE_TREE_CACHE_MB ?? 256) * 1024 * 1024,
             shopifyApiSecret: raw.SHOPIFY_API_SECRET,
         },
-        wallet: walletConfigOf(raw),
+        wallet: walletConfigOf(raw, corsOrigins),
         interactions: {
             batchSize: Math.max(1, Number(raw.INTERACTIONS_BATCH_SIZE ?? 200)),
             legacyRawAddressAuth: isTrue(raw.LEGACY_RAW_ADDRESS_AUTH),
@@ -441,8 +448,11 @@ function isTrue(value: string | undefined): boolean {
     return value === "true" || value === "1";
 }
 
-function walletConfigOf(raw: RawEnv): WalletConfig {
+function walletConfigOf(raw: RawEnv, corsOrigins: readonly string[]): WalletConfig {
     return {
+        socialRedirectHosts: raw.SOCIAL_REDIRECT_HOSTS
+            ? listOf(raw.SOCIAL_REDIRECT_HOSTS).map((host) => host.toLowerCase())
+            : hostsOf(corsOrigins),
         rewardIndex: {
             confirmations:
                 raw.REWARD_INDEX_CONFIRMATIONS === undefined
@@ -482,4 +492,26 @@ function walletConfigOf(raw: RawEnv): WalletConfig {
               }
             : undefined,
     };
+}
+
+/** A comma separated variable as its trimmed, non-empty entries. */
+function listOf(value: string): string[] {
+    return value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean);
+}
+
+/** The host names of http(s) origins (other schemes, such as `tauri:`, name no web host). */
+function hostsOf(origins: readonly string[]): string[] {
+    const hosts = new Set<string>();
+    for (const origin of origins) {
+        try {
+            const url = new URL(origin);
+            if (url.protocol === "http:" || url.protocol === "https:") hosts.add(url.hostname);
+        } catch {
+            // Not a URL: names no host.
+        }
+    }
+    return [...hosts];
 }

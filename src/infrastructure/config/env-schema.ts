@@ -61,6 +61,12 @@ export const envSchema = T.Object({
     WALLET_SESSION_TTL_DAYS: T.Optional(integer("Wallet JWT lifetime in days")),
     LEGACY_WALLET_TOKENS: T.Optional(boolean("Accept seed-era wallet JWTs without exp/jti")),
     CORS_ORIGINS: T.Optional(T.String({ description: "Comma separated allowed origins" })),
+    SOCIAL_REDIRECT_HOSTS: T.Optional(
+        T.String({
+            description:
+                "Comma separated host names /common/social may redirect to, besides minted products' domains (default: the CORS_ORIGINS hosts)",
+        }),
+    ),
     SHUTDOWN_TIMEOUT_MS: T.Optional(integer("Grace period for in-flight requests")),
     MAX_BODY_BYTES: T.Optional(integer("Largest request body of a JSON route (default 1 MiB)")),
     WEBHOOK_MAX_BODY_BYTES: T.Optional(

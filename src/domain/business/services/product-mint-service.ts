@@ -30,6 +30,8 @@ export type MintRequest = {
     productTypes: ProductType[];
 };
 
+export type MintedProduct = { productId: Hex; domain: string; owner: Address; mintTxHash: Hash };
+
 export type MintResult = {
     txHash: Hash;
     productId: Hex;
@@ -71,6 +73,8 @@ export class ProductMintService {
         private readonly ownership: DomainOwnershipService,
         private readonly roles: Pick<ProductRolesReader, "invalidate">,
         private readonly logger: Logger,
+        /** Records the minted product's domain (merchant-site CORS, social redirects). */
+        private readonly onMinted: (product: MintedProduct) => Promise<void> = async () => {},
     ) {}
 
     async mint(owner: Address, request: MintRequest): Promise<MintResult> {
@@ -100,6 +104,18 @@ export class ProductMintService {
             },
         );
         this.roles.invalidate(productId, owner);
+        await this.onMinted({
+            productId: requireCanonicalProductId(productId),
+            domain,
+            owner,
+            mintTxHash: txHash,
+        }).catch((error: unknown) =>
+            // The product exists on-chain whatever happens here: log, do not fail the mint.
+            this.logger.error(
+                { err: error, productId: requireCanonicalProductId(productId), domain },
+                "product mint: recording the minted domain failed",
+            ),
+        );
         const token = tokenOf(this.chain.deployment, request.currency);
         await this.deployProductContracts(productId, token);
         const [interactionContract, bankContract] = await Promise.all([

@@ -4,7 +4,7 @@ import { apiErrors } from "../../../infrastructure/http";
 import { AddressSchema } from "../../../utils/schemas";
 import type { BalanceService } from "../services/balance-service";
 import type { LeadService } from "../services/lead-service";
-import { socialExitFor } from "../services/social-redirect";
+import { type SocialRedirectHosts, socialExitFor } from "../services/social-redirect";
 import { LeadBodyModel, RateModel } from "./models";
 
 /** `GET /common/rate`: fiat price of one token. */
@@ -29,11 +29,11 @@ const FAKE_PDF_HEADERS = {
 };
 
 /** `GET /common/social`: leave the Instagram / Facebook in-app browser. */
-export function socialRoutes() {
+export function socialRoutes(hosts: SocialRedirectHosts) {
     return new Elysia({ name: "common-social" }).get(
         "/social",
-        ({ query, headers, redirect }) => {
-            const exit = socialExitFor(query.u, headers["user-agent"]);
+        async ({ query, headers, redirect }) => {
+            const exit = await socialExitFor(query.u, headers["user-agent"], hosts);
             if (exit.kind === "redirect") return redirect(exit.location, 302);
             return new Response(null, { status: 200, headers: FAKE_PDF_HEADERS });
         },
