@@ -123,6 +123,25 @@ describe("Shopify oracle webhook", () => {
         expect(recommitted?.leaf?.[32]).toBe(3);
     });
 
+    test("a captured paid body replayed under a new webhook id does not undo a refund", async () => {
+        const paid = shopifyOrder(3103, "paid");
+        await sendShopify(f, paid, { headers: { "x-shopify-webhook-id": "delivery-1" } });
+        const refunded = { ...paid, financial_status: "refunded", updated_at: "later" };
+        await sendShopify(f, refunded, { headers: { "x-shopify-webhook-id": "delivery-2" } });
+        // The attacker re-sends the captured bytes and signature with a fresh id.
+        const replay = await sendShopify(f, paid, {
+            headers: { "x-shopify-webhook-id": "attacker-fresh-id" },
+        });
+        expect(replay.status).toBe(200);
+        const [purchase] = await purchasesOf("3103");
+        expect(purchase?.status).toBe("refunded");
+        const rows = await db()
+            .select()
+            .from(oracleWebhookInboxTable)
+            .where(eq(oracleWebhookInboxTable.purchaseId, purchase!.purchaseId));
+        expect(rows).toHaveLength(2);
+    });
+
     test("x-shopify-test absent means false; unsupported topics are kept but not processed", async () => {
         const order = shopifyOrder(4004, "paid");
         const noTestHeader = await sendShopify(f, order);

@@ -178,8 +178,9 @@ export class WebhookIngestService {
                 if (!verifyBodyHmac(utf8(key), body, headers["x-shopify-hmac-sha256"])) {
                     return { ok: false, reason: "hmac_mismatch" };
                 }
-                const webhookId = headers["x-shopify-webhook-id"];
-                return { ok: true, deliveryKey: webhookId ? `shopify:${webhookId}` : bodyKey() };
+                // Keyed on the signed bytes, not X-Shopify-Webhook-Id: the HMAC does not cover
+                // the id, so a captured body replayed under a new id must still be a duplicate.
+                return { ok: true, deliveryKey: bodyKey() };
             }
             case "woocommerce": {
                 if (
