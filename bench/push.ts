@@ -26,7 +26,12 @@ export async function runPushBench(): Promise<BenchRow[]> {
     const origin = new TextDecoder().decode(value).trim();
     const vapid = webpush.generateVAPIDKeys();
     const server = await startTestApp({
-        env: { VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey },
+        env: {
+            VAPID_PUBLIC_KEY: vapid.publicKey,
+            VAPID_PRIVATE_KEY: vapid.privateKey,
+            // The local push sink is on loopback, which the endpoint policy refuses otherwise.
+            PUSH_ENDPOINT_ALLOWLIST: "127.0.0.1",
+        },
     });
     try {
         // Browsers' subscriptions: a P-256 key and an auth secret each (one key reused: the
