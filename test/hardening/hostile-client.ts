@@ -119,11 +119,11 @@ export function attacks(): Attack[] {
             expected: 413,
         },
         ...Array.from({ length: 4 }, (_, index) => ({
-            name: `64 MB chunked upload #${index} to an unknown product's order webhook`,
+            name: `32 MB chunked upload #${index} to an unknown product's order webhook`,
             send: () =>
                 post(
                     `/ext/products/${unknownProduct}/webhook/oracle/shopify`,
-                    chunkedBody(64 * 1024 * 1024),
+                    chunkedBody(32 * 1024 * 1024),
                 ),
             expected: 404,
         })),

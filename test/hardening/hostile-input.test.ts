@@ -139,10 +139,10 @@ describe("hostile input against a running server", () => {
         console.log(
             `/health/live under attack: worst ${attackedWorst.toFixed(1)} ms (idle worst ${idleWorst.toFixed(1)} ms, ${liveLatencies.length} probes); RSS +${((rssPeak - rssBefore) / 2 ** 20).toFixed(0)} MiB`,
         );
-        // A latency bound means nothing on a machine already running several times more work
-        // than it has cores (shared development boxes): there it is reported, not asserted.
+        // A latency bound means nothing on a machine already running more work than it has
+        // cores (shared development boxes): there it is reported, not asserted.
         const [load] = loadavg();
-        if (load !== undefined && load > 2 * availableParallelism()) {
+        if (load !== undefined && load > availableParallelism()) {
             console.log(`latency bound not asserted: load average ${load.toFixed(1)}`);
         } else {
             expect(attackedWorst).toBeLessThan(liveBoundMs + idleWorst);
