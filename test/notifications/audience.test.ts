@@ -4,15 +4,18 @@
  * by the local push service.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
 import { type Address, type Hex, type PrivateKeyAccount, parseEther, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import webpush from "web-push";
+import { interactionsPendingTable } from "../../src/domain/interactions/db/schema";
 import {
     encodeReferralCreateLink,
     mintProduct,
     PRODUCT_ROLES,
     productAdministratorRegistryAbi,
 } from "../../src/infrastructure/blockchain";
+import { hmacBase64 } from "../oracle/helpers";
 import { readJson, startTestApp, type TestApp } from "../support/test-app";
 import { setUpReferral } from "../wallet/helpers";
 import { type Subscriber, startTestPushService, type TestPushService } from "./push-service";
@@ -230,5 +233,48 @@ describe("rewards filter (the reward index)", () => {
             [referrerEndpoint, refereeEndpoint].sort(),
         );
         expect(await endpointsReached({ min: toHex(parseEther("11")) })).toEqual([]);
+    });
+});
+
+describe("a merchant cannot make a wallet its audience", () => {
+    test("interactions the merchant pushes through its own webhook do not count", async () => {
+        const key = "audience-webhook-key";
+        const setup = await server.request(
+            `/business/product/${ownProduct}/interactionsWebhook/setup`,
+            {
+                method: "POST",
+                headers: { "content-type": "application/json", "x-business-auth": merchantToken },
+                body: JSON.stringify({ hookSignatureKey: key, source: "custom" }),
+            },
+        );
+        expect(setup.status).toBe(200);
+        // The made-up interaction is accepted and queued for the chain, as the seed does...
+        const body = JSON.stringify({
+            wallet: users.never.wallet,
+            interaction: { handlerTypeDenominator: "0x1e", interactionData: "0xb2c0f17c" },
+        });
+        const pushed = await server.request(
+            `/ext/products/${ownProduct}/webhook/interactions/push`,
+            {
+                method: "POST",
+                headers: { "content-type": "text/plain", "x-hmac-sha256": hmacBase64(key, body) },
+                body,
+            },
+        );
+        expect(pushed.status).toBe(200);
+        const queued = await server.infra.database.db
+            .select()
+            .from(interactionsPendingTable)
+            .where(eq(interactionsPendingTable.wallet, users.never.wallet.toLowerCase() as Hex));
+        expect(queued.map((row) => row.source)).toEqual(["merchant"]);
+
+        // ...but it does not put that wallet in the merchant's audience.
+        const since = push.deliveries.length;
+        expect(await send(merchantToken, { wallets: [users.never.wallet] })).toEqual({
+            queued: 0,
+            skipped: 1,
+        });
+        expect(await send(merchantToken, { filter: {} })).toEqual({ queued: 1, skipped: 0 });
+        expect(reached(since)).toEqual(["loyal"]);
     });
 });

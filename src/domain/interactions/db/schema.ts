@@ -27,6 +27,14 @@ export const interactionStatusEnum = pgEnum("interactions_status", [
     "execution_failed",
 ]);
 
+/**
+ * Who an interaction comes from: `wallet` when the wallet took part (its SDK session, its
+ * signature, a purchase it linked itself), `merchant` when the product's own server pushed it
+ * through the interactions webhook. Only the wallet's own count for a merchant's audience: a
+ * merchant cannot make a wallet its audience by pushing made-up interactions.
+ */
+export const interactionSourceEnum = pgEnum("interaction_source", ["wallet", "merchant"]);
+
 export const interactionArchiveReasonEnum = pgEnum("interactions_archive_reason", [
     "max_retries",
     "expired",
@@ -65,6 +73,7 @@ export const interactionsPendingTable = pgTable(
          */
         sequence: bigint("sequence", { mode: "bigint" }),
         status: interactionStatusEnum("status").notNull().default("pending"),
+        source: interactionSourceEnum("source").notNull().default("wallet"),
         failureReason: varchar("failure_reason", { length: 500 }),
         retryCount: integer("retry_count").notNull().default(0),
         lastRetryAt: timestamp("last_retry_at", { withTimezone: true }),
@@ -126,6 +135,7 @@ export const interactionsPushedTable = pgTable(
         signature: hexBytes("signature").notNull(),
         /** Its on-chain id on ProductInteraction (null on the legacy contract: interactionId). */
         sequence: bigint("sequence", { mode: "bigint" }),
+        source: interactionSourceEnum("source").notNull().default("wallet"),
         txHash: hexBytes("tx_hash").notNull(),
         blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
         /** When the interaction was first received. */

@@ -1,4 +1,4 @@
-import { and, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
 import { unionAll } from "drizzle-orm/pg-core";
 import { type Address, getAddress, type Hex } from "viem";
 import type { Executor } from "../../../infrastructure/persistence";
@@ -12,7 +12,8 @@ export type AudienceFilter = {
 
 /**
  * Who interacted with which products: interactions pushed on-chain plus those still in the
- * pipeline (archived dead letters do not count).
+ * pipeline (archived dead letters do not count), and only those the wallet took part in (source
+ * `wallet`): what a merchant pushes through its own webhook does not make a wallet its audience.
  */
 export class AudienceRepository {
     constructor(private readonly db: Executor) {}
@@ -57,6 +58,7 @@ export class AudienceRepository {
                 .where(
                     and(
                         inArray(pending.productId, productIds),
+                        eq(pending.source, "wallet"),
                         wallets ? inArray(pending.wallet, wallets) : undefined,
                     ),
                 ),
@@ -66,6 +68,7 @@ export class AudienceRepository {
                 .where(
                     and(
                         inArray(pushed.productId, productIds),
+                        eq(pushed.source, "wallet"),
                         wallets ? inArray(pushed.wallet, wallets) : undefined,
                     ),
                 ),

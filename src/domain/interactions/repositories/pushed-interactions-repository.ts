@@ -23,6 +23,7 @@ export class PushedInteractionsRepository {
                     interactionData: row.interactionData,
                     signature,
                     sequence: row.sequence,
+                    source: row.source,
                     txHash: inclusion.txHash,
                     blockNumber: inclusion.blockNumber,
                     createdAt: row.createdAt,

@@ -85,7 +85,9 @@ export class InteractionIntake {
         if (!(await this.deps.chain.interactionContractOf(productId))) {
             throw new ApiError(400, "no_interaction_contract", "No diamond found for the product");
         }
-        await this.deps.pending.insert(this.deps.db, [toRow(wallet, productId, interaction)]);
+        await this.deps.pending.insert(this.deps.db, [
+            toRow(wallet, productId, interaction, "merchant"),
+        ]);
         this.deps.onQueued();
     }
 }
@@ -96,8 +98,14 @@ function toProductId(productId: Hex): Hex {
     return canonical;
 }
 
-function toRow(wallet: Address, productId: Hex, interaction: EncodedInteraction) {
+function toRow(
+    wallet: Address,
+    productId: Hex,
+    interaction: EncodedInteraction,
+    source: "wallet" | "merchant" = "wallet",
+) {
     return {
+        source,
         interactionId: newInteractionId(),
         wallet: wallet.toLowerCase() as Hex,
         productId,
