@@ -3,8 +3,8 @@ import { PRODUCT_ROLES } from "../../../infrastructure/blockchain";
 import type { ProductRolesReader } from "../../../infrastructure/chain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { Database } from "../../../infrastructure/persistence";
-import { canonicalProductId } from "../../../utils/product-id";
 import type { BackendTrackersRepository } from "../repositories/backend-trackers-repository";
+import { requestedProductId } from "./requested-product-id";
 
 export type BackendTrackerStatus =
     | { setup: false }
@@ -45,7 +45,7 @@ export class BackendTrackerAdmin {
     }
 
     async status(productId: Hex, wallet: Address | undefined): Promise<BackendTrackerStatus> {
-        const id = toProductId(productId);
+        const id = requestedProductId(productId);
         const tracker = await this.deps.trackers.find(this.deps.db, id);
         if (!tracker) return { setup: false };
         const mayReadKey = wallet !== undefined && (await this.isManager(id, wallet));
@@ -55,7 +55,7 @@ export class BackendTrackerAdmin {
     }
 
     private async authorize(productId: Hex, wallet: Address | undefined): Promise<Hex> {
-        const id = toProductId(productId);
+        const id = requestedProductId(productId);
         if (!wallet || !(await this.isManager(id, wallet))) {
             throw new ApiError(401, "unauthorized", "Unauthorized");
         }
@@ -65,10 +65,4 @@ export class BackendTrackerAdmin {
     private isManager(productId: Hex, wallet: Address): Promise<boolean> {
         return this.deps.roles.hasRoleOrAdmin(productId, wallet, PRODUCT_ROLES.interactionManager);
     }
-}
-
-function toProductId(productId: Hex): Hex {
-    const canonical = canonicalProductId(productId);
-    if (!canonical) throw new ApiError(400, "invalid_product_id", "Invalid product id");
-    return canonical;
 }

@@ -3,11 +3,11 @@ import { newInteractionId } from "../../../infrastructure/blockchain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { Database } from "../../../infrastructure/persistence";
 import { verifyBodyHmac } from "../../../utils/body-hmac";
-import { canonicalProductId } from "../../../utils/product-id";
 import type { BackendTrackersRepository } from "../repositories/backend-trackers-repository";
 import type { InteractionChainReader } from "../repositories/interaction-chain-reader";
 import type { PendingInteractionsRepository } from "../repositories/pending-interactions-repository";
 import { type EncodedInteraction, encodeRawInteraction } from "./raw-interaction";
+import { requestedProductId } from "./requested-product-id";
 
 export type SdkInteraction = {
     wallet: Address;
@@ -40,7 +40,10 @@ export class InteractionIntake {
         if (interactions.some((i) => i.wallet.toLowerCase() !== sessionWallet.toLowerCase())) {
             throw new ApiError(403, "invalid_wallet", "Invalid wallet address");
         }
-        const normalized = interactions.map((i) => ({ ...i, productId: toProductId(i.productId) }));
+        const normalized = interactions.map((i) => ({
+            ...i,
+            productId: requestedProductId(i.productId),
+        }));
         // Interactions of products without an interaction contract are dropped (seed behaviour).
         const products = [...new Set(normalized.map((i) => i.productId))];
         const withContract = new Set<Hex>();
@@ -71,7 +74,7 @@ export class InteractionIntake {
         hmac: string | undefined;
     }): Promise<void> {
         if (!params.hmac) throw new ApiError(400, "missing_hmac", "Missing hmac");
-        const productId = toProductId(params.productId);
+        const productId = requestedProductId(params.productId);
         const tracker = await this.deps.trackers.find(this.deps.db, productId);
         if (!tracker) {
             throw new ApiError(404, "tracker_not_found", "Product backend tracker not found");
@@ -90,12 +93,6 @@ export class InteractionIntake {
         ]);
         this.deps.onQueued();
     }
-}
-
-function toProductId(productId: Hex): Hex {
-    const canonical = canonicalProductId(productId);
-    if (!canonical) throw new ApiError(400, "invalid_product_id", "Invalid product id");
-    return canonical;
 }
 
 function toRow(

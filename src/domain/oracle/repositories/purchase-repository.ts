@@ -179,22 +179,7 @@ export class PurchaseRepository {
     }
 
     private async findForProof(where: ReturnType<typeof eq> | undefined) {
-        const [row] = await this.db
-            .select({
-                oracleId: purchase.oracleId,
-                purchaseId: purchase.purchaseId,
-                status: purchase.status,
-                leaf: purchase.leaf,
-                leafIndex: purchase.leafIndex,
-                leafPending: purchase.leafPending,
-                productId: productOracleTable.productId,
-                merkleRoot: productOracleTable.merkleRoot,
-                synced: productOracleTable.synced,
-            })
-            .from(purchase)
-            .innerJoin(productOracleTable, eq(productOracleTable.id, purchase.oracleId))
-            .where(where)
-            .limit(1);
+        const [row] = await this.selectForProof().where(where).limit(1);
         return row;
     }
 
