@@ -111,7 +111,7 @@ describe("Shopify oracle webhook", () => {
         const refund = await sendShopify(f, {
             ...order,
             financial_status: "refunded",
-            updated_at: "later",
+            updated_at: "2026-01-02T10:00:00Z",
         });
         expect(refund.status).toBe(200);
         const [purchase] = await purchasesOf("3003");
@@ -126,7 +126,11 @@ describe("Shopify oracle webhook", () => {
     test("a captured paid body replayed under a new webhook id does not undo a refund", async () => {
         const paid = shopifyOrder(3103, "paid");
         await sendShopify(f, paid, { headers: { "x-shopify-webhook-id": "delivery-1" } });
-        const refunded = { ...paid, financial_status: "refunded", updated_at: "later" };
+        const refunded = {
+            ...paid,
+            financial_status: "refunded",
+            updated_at: "2026-01-02T10:00:00Z",
+        };
         await sendShopify(f, refunded, { headers: { "x-shopify-webhook-id": "delivery-2" } });
         // The attacker re-sends the captured bytes and signature with a fresh id.
         const replay = await sendShopify(f, paid, {

@@ -79,6 +79,8 @@ export const oraclePurchaseTable = pgTable(
         leaf: rawBytes("leaf"),
         leafIndex: integer("leaf_index"),
         leafPending: boolean("leaf_pending").notNull().default(true),
+        /** The shop's own last-modified time of the order: status changes only move forward. */
+        sourceUpdatedAt: timestamp("source_updated_at", { withTimezone: true }),
         createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
         updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     },
@@ -122,7 +124,8 @@ export const oraclePurchaseItemTable = pgTable(
 
 /**
  * Every delivery whose signature verified, raw (body bytes + the headers that matter) with its
- * outcome, written in the same transaction as its processing. `delivery_key` (the sender's
+ * outcome, written in the same transaction as its processing (`stale`: an older state of an order
+ * than the one stored, which changed nothing). `delivery_key` (the sender's
  * delivery id, else a hash of the body) makes redelivery idempotent; rejected deliveries keep no
  * key so that the sender can fix and resend them.
  */
@@ -138,7 +141,7 @@ export const oracleWebhookInboxTable = pgTable(
         headers: jsonb("headers").$type<Record<string, string>>().notNull(),
         body: rawBytes("body").notNull(),
         outcome: varchar("outcome", { length: 16 })
-            .$type<"processed" | "unprocessable" | "rejected">()
+            .$type<"processed" | "unprocessable" | "rejected" | "stale">()
             .notNull(),
         reason: varchar("reason", { length: 500 }),
         purchaseId: hexBytes("purchase_id"),

@@ -18,8 +18,16 @@ export type OrderUpsert = {
     totalPrice: string;
     currencyCode: string;
     status: PurchaseStatus;
+    /**
+     * When the shop last changed the order (Shopify `updated_at`, WooCommerce `date_modified_gmt`,
+     * custom `updatedAt`): a delivery older than the stored state never overwrites it.
+     */
+    sourceUpdatedAt: Date | null;
     items: OrderItem[];
 };
+
+/** `stale`: the stored order is newer than this delivery's state, which changed nothing. */
+export type OrderUpsertOutcome = "applied" | "stale";
 
 export type OrderItem = {
     externalId: string;
@@ -73,9 +81,9 @@ export class PurchaseRepository {
     async upsertOrder(
         tx: Executor,
         params: { oracleId: number; purchaseId: Hex; order: OrderUpsert },
-    ): Promise<void> {
+    ): Promise<OrderUpsertOutcome> {
         const { order } = params;
-        await tx
+        const applied = await tx
             .insert(purchase)
             .values({
                 oracleId: params.oracleId,
@@ -86,6 +94,7 @@ export class PurchaseRepository {
                 totalPrice: order.totalPrice,
                 currencyCode: order.currencyCode,
                 status: order.status,
+                sourceUpdatedAt: order.sourceUpdatedAt,
             })
             .onConflictDoUpdate({
                 target: purchase.purchaseId,
@@ -95,9 +104,15 @@ export class PurchaseRepository {
                     currencyCode: sql`excluded.currency_code`,
                     purchaseToken: sql`coalesce(excluded.purchase_token, ${purchase.purchaseToken})`,
                     leafPending: sql`${purchase.leafPending} or ${purchase.status} is distinct from excluded.status`,
+                    sourceUpdatedAt: sql`greatest(excluded.source_updated_at, ${purchase.sourceUpdatedAt})`,
                     updatedAt: sql`now()`,
                 },
-            });
+                // Monotonic: a late or replayed older state of the order changes nothing. Without
+                // a timestamp on either side the last delivery wins (docs/decisions.md, webhooks).
+                setWhere: sql`${purchase.sourceUpdatedAt} is null or excluded.source_updated_at is null or excluded.source_updated_at >= ${purchase.sourceUpdatedAt}`,
+            })
+            .returning({ id: purchase.id });
+        if (applied.length === 0) return "stale";
         // In chunks, inside the caller's transaction: one INSERT of 10,000 lines would need more
         // than PostgreSQL's 65,535 bound parameters (7 per line) and fail the whole order.
         for (let start = 0; start < order.items.length; start += itemsPerInsert) {
@@ -116,6 +131,7 @@ export class PurchaseRepository {
                 )
                 .onConflictDoNothing();
         }
+        return "applied";
     }
 
     async findForProofByToken(

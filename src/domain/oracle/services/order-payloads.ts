@@ -51,6 +51,20 @@ function decimalOf(value: number | string): string | null {
     return DECIMAL.test(text) ? text : null;
 }
 
+/**
+ * An order's own last-modified time; `undefined` when the shop sent none, `null` when it sent
+ * something that is not a date. WooCommerce's `_gmt` fields carry no zone: they are UTC.
+ */
+function shopTimestamp(
+    value: string | null | undefined,
+    assumeUtc = false,
+): Date | null | undefined {
+    if (value === undefined || value === null || value === "") return undefined;
+    const zoned = assumeUtc && !/(z|[+-]\d\d:?\d\d)$/i.test(value) ? `${value}Z` : value;
+    const time = Date.parse(zoned);
+    return Number.isNaN(time) ? null : new Date(time);
+}
+
 const truthyHeader = (value: string | undefined) =>
     value !== undefined && ["1", "true", "yes"].includes(value.trim().toLowerCase());
 
@@ -65,6 +79,7 @@ const ShopifyOrder = T.Object({
     customer: T.Optional(T.Union([T.Object({ id: numericId }), T.Null()])),
     token: T.String(),
     checkout_token: T.Optional(T.Union([T.String(), T.Null()])),
+    updated_at: T.Optional(T.Union([T.String({ maxLength: 64 }), T.Null()])),
     line_items: T.Array(
         T.Object({
             id: T.Optional(numericId),
@@ -104,6 +119,10 @@ export function parseShopifyDelivery(ctx: DeliveryContext): ParsedDelivery {
     if (order.id !== Number(headerOrderId)) {
         return { kind: "unprocessable", reason: "order_id_mismatch: Order id mismatch" };
     }
+    const updatedAt = shopTimestamp(order.updated_at);
+    if (updatedAt === null) {
+        return { kind: "unprocessable", reason: "invalid_order: /updated_at: not a date" };
+    }
     const headerTest = headers["x-shopify-test"];
     const isTest = headerTest === undefined ? false : truthyHeader(headerTest);
     if (isTest !== (order.test ?? false)) {
@@ -124,6 +143,7 @@ export function parseShopifyDelivery(ctx: DeliveryContext): ParsedDelivery {
             totalPrice: order.total_price,
             currencyCode: order.currency,
             status: shopifyStatus(order.financial_status),
+            sourceUpdatedAt: updatedAt ?? null,
             items: order.line_items.map((item) => ({
                 externalId: String(item.product_id ?? item.id ?? ""),
                 price: item.price,
@@ -146,6 +166,7 @@ const WooOrder = T.Object({
     customer_id: T.Optional(T.Union([numericId, T.Null()])),
     order_key: T.Optional(T.Union([T.String(), T.Null()])),
     transaction_id: T.Optional(T.Union([T.String(), T.Null()])),
+    date_modified_gmt: T.Optional(T.Union([T.String({ maxLength: 64 }), T.Null()])),
     line_items: T.Array(
         T.Object({
             product_id: numericId,
@@ -179,6 +200,10 @@ export function parseWooCommerceDelivery(ctx: DeliveryContext): ParsedDelivery {
     const checked = checkWooOrder(json.value);
     if (!checked.ok) return { kind: "unprocessable", reason: `invalid_order: ${checked.error}` };
     const order = checked.value;
+    const updatedAt = shopTimestamp(order.date_modified_gmt, true);
+    if (updatedAt === null) {
+        return { kind: "unprocessable", reason: "invalid_order: /date_modified_gmt: not a date" };
+    }
     const items: OrderItem[] = [];
     for (const item of order.line_items) {
         const price = decimalOf(item.price);
@@ -201,6 +226,7 @@ export function parseWooCommerceDelivery(ctx: DeliveryContext): ParsedDelivery {
             totalPrice: order.total,
             currencyCode: order.currency,
             status: wooStatus(order.status),
+            sourceUpdatedAt: updatedAt ?? null,
             items,
         },
     };
@@ -220,6 +246,8 @@ const CustomOrder = T.Object({
     token: T.String(),
     currency: T.Optional(T.String({ maxLength: 4 })),
     totalPrice: T.Optional(decimalString),
+    /** ISO 8601: when the order last changed; an older state than the stored one is ignored. */
+    updatedAt: T.Optional(T.String({ maxLength: 64 })),
     items: T.Optional(
         T.Array(
             T.Object({
@@ -261,6 +289,15 @@ export function parseCustomDelivery(ctx: DeliveryContext): ParsedDelivery {
         };
     }
     const order = checked.value;
+    const updatedAt = shopTimestamp(order.updatedAt);
+    if (updatedAt === null) {
+        return {
+            kind: "rejected",
+            status: 422,
+            code: "validation",
+            message: "Invalid body /updatedAt: expected an ISO 8601 date",
+        };
+    }
     return {
         kind: "order",
         order: {
@@ -270,6 +307,7 @@ export function parseCustomDelivery(ctx: DeliveryContext): ParsedDelivery {
             totalPrice: order.totalPrice ?? "0",
             currencyCode: order.currency ?? "",
             status: order.status,
+            sourceUpdatedAt: updatedAt ?? null,
             items: (order.items ?? []).map((item) => ({
                 externalId: item.productId,
                 price: item.price,

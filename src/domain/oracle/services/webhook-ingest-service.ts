@@ -34,6 +34,7 @@ export type IncomingDelivery = Omit<Delivery, "body"> & { readBody(): Promise<Ui
 export type IngestResult =
     | { outcome: "processed"; purchaseId: Hex }
     | { outcome: "duplicate" }
+    | { outcome: "stale"; purchaseId: Hex }
     | { outcome: "unprocessable"; reason: string };
 
 /** Headers worth keeping with a delivery (signatures included: the inbox is for replays). */
@@ -121,17 +122,20 @@ export class WebhookIngestService {
 
         const purchaseId = purchaseIdOf(productId, parsed.order.orderId);
         try {
-            const fresh = await this.deps.db.transaction(async (tx) => {
+            const outcome = await this.deps.db.transaction(async (tx) => {
                 const recorded = await this.deps.inbox.record(tx, { ...entry, purchaseId });
-                if (!recorded) return false;
-                await this.deps.purchases.upsertOrder(tx, {
+                if (recorded === null) return "duplicate" as const;
+                const upsert = await this.deps.purchases.upsertOrder(tx, {
                     oracleId: oracle.id,
                     purchaseId,
                     order: parsed.order,
                 });
-                return true;
+                // Kept for the operator, answered 200: the shop has nothing to fix or resend.
+                if (upsert === "stale") await this.deps.inbox.markStale(tx, recorded);
+                return upsert;
             });
-            if (!fresh) return { outcome: "duplicate" };
+            if (outcome === "duplicate") return { outcome: "duplicate" };
+            if (outcome === "stale") return { outcome: "stale", purchaseId };
         } catch (error) {
             if (isDatabaseUnavailable(error)) throw error;
             // A payload the database refuses (e.g. a token already used by another order):
@@ -156,8 +160,8 @@ export class WebhookIngestService {
     private async recordUnprocessable(
         entry: InboxEntry & { reason: string },
     ): Promise<IngestResult> {
-        const fresh = await this.deps.db.transaction((tx) => this.deps.inbox.record(tx, entry));
-        return fresh
+        const recorded = await this.deps.db.transaction((tx) => this.deps.inbox.record(tx, entry));
+        return recorded !== null
             ? { outcome: "unprocessable", reason: entry.reason }
             : { outcome: "duplicate" };
     }

@@ -1,0 +1,1 @@
+ALTER TABLE "product_oracle_purchase" ADD COLUMN "source_updated_at" timestamp with time zone;
