@@ -15,6 +15,7 @@ import { InteractionSequencesRepository } from "./repositories/interaction-seque
 import { PendingInteractionsRepository } from "./repositories/pending-interactions-repository";
 import { PurchaseTrackersRepository } from "./repositories/purchase-trackers-repository";
 import { PushedInteractionsRepository } from "./repositories/pushed-interactions-repository";
+import { WebhookDeliveriesRepository } from "./repositories/webhook-deliveries-repository";
 import { BackendTrackerAdmin } from "./services/backend-tracker-admin";
 import { InteractionExecutor } from "./services/interaction-executor";
 import { InteractionIntake } from "./services/interaction-intake";
@@ -129,7 +130,16 @@ export function createInteractionsDomain(
         chain,
         pending,
         trackers: backendTrackers,
+        deliveries: new WebhookDeliveriesRepository(),
+        replayWindowMs: infra.config.interactions.webhookReplayWindowMs,
         onQueued: () => simulateJob.wake(),
+    });
+    const pruneWebhookDeliveriesJob = jobs.register({
+        name: "interactions.pruneWebhookDeliveries",
+        schedule: "0 17 * * * *",
+        run: async () => {
+            await intake.pruneDeliveries();
+        },
     });
     const listener = new PurchaseListener({
         db,
@@ -202,6 +212,7 @@ export function createInteractionsDomain(
             execute: executeJob,
             retry: retryJob,
             purchaseTracker: purchaseTrackerJob,
+            pruneWebhookDeliveries: pruneWebhookDeliveriesJob,
         },
         /** Direct access to the job bodies (tests drive time-dependent runs through these). */
         services: { retrier, executor, simulator, purchaseTracker },

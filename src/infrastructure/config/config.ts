@@ -136,6 +136,8 @@ export type AppConfig = StageFlags & {
         legacyRawAddressAuth: boolean;
         /** An unpushed purchase tracker older than this is dropped (its purchase never came). */
         purchaseTrackerTtlMs: number;
+        /** An identical legacy-signed interactions webhook body is refused this long. */
+        webhookReplayWindowMs: number;
     };
 };
 
@@ -355,6 +357,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
             legacyRawAddressAuth: isTrue(raw.LEGACY_RAW_ADDRESS_AUTH),
             purchaseTrackerTtlMs:
                 Math.max(1, Number(raw.PURCHASE_TRACKER_TTL_DAYS ?? 30)) * 86_400_000,
+            webhookReplayWindowMs:
+                Math.max(1, Number(raw.INTERACTIONS_WEBHOOK_REPLAY_WINDOW_HOURS ?? 24)) * 3_600_000,
         },
     };
 }

@@ -131,6 +131,11 @@ export const envSchema = T.Object({
     PURCHASE_TRACKER_TTL_DAYS: T.Optional(
         integer("Days a purchase tracker waits for its purchase before it is dropped"),
     ),
+    INTERACTIONS_WEBHOOK_REPLAY_WINDOW_HOURS: T.Optional(
+        integer(
+            "Hours an identical x-hmac-sha256 interactions webhook body is refused as a replay (Standard Webhooks deliveries: by webhook-id and timestamp)",
+        ),
+    ),
     METRICS_TOKEN: T.Optional(
         T.String({ minLength: 16, description: "Bearer token required by /metrics" }),
     ),

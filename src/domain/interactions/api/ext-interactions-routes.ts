@@ -5,7 +5,8 @@ import type { InteractionIntake, WebhookPushKind } from "../services/interaction
 
 /**
  * `/ext/products/:productId/webhook/interactions/{push,pushRaw}`: merchants' servers push
- * interactions, signed with HMAC-SHA256 over the raw body bytes (`parse: "none"`).
+ * interactions, signed with HMAC-SHA256 over the raw body bytes (`parse: "none"`), in the
+ * seed's `x-hmac-sha256` form or as Standard Webhooks; each delivery is accepted once.
  */
 export function extInteractionsRoutes(deps: {
     intake: InteractionIntake;
@@ -28,12 +29,28 @@ export function extInteractionsRoutes(deps: {
                 productId: params.productId as `0x${string}`,
                 readBody: () => readBodyWithin(request, deps.maxBodyBytes),
                 hmac: headers["x-hmac-sha256"],
+                standard: {
+                    id: headers["webhook-id"],
+                    timestamp: headers["webhook-timestamp"],
+                    signature: headers["webhook-signature"],
+                },
             });
         };
     const options = {
         parse: "none" as const,
         params: t.Object({ productId: HexSchema }),
-        headers: t.Object({ "x-hmac-sha256": t.Optional(t.String()) }),
+        headers: t.Object({
+            "x-hmac-sha256": t.Optional(
+                t.String({ description: "The seed's form: base64 HMAC-SHA256 of the raw body" }),
+            ),
+            "webhook-id": t.Optional(t.String({ description: "Standard Webhooks message id" })),
+            "webhook-timestamp": t.Optional(
+                t.String({ description: "Standard Webhooks timestamp (unix seconds, 5 min)" }),
+            ),
+            "webhook-signature": t.Optional(
+                t.String({ description: "Standard Webhooks `v1,<base64>` signature(s)" }),
+            ),
+        }),
         response: {
             200: t.Void(),
             ...apiErrors({

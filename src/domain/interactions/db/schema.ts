@@ -205,3 +205,22 @@ export const backendInteractionsTrackerTable = pgTable("backend_interactions_tra
     source: backendTrackerSourceEnum("source").notNull().default("custom"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Deliveries of the interactions webhook already accepted, for replay refusal: the signed
+ * `webhook-id` of a Standard Webhooks delivery, or the body hash of a legacy `x-hmac-sha256` one,
+ * kept for the replay window (docs/decisions.md, webhooks).
+ */
+export const interactionsWebhookDeliveryTable = pgTable(
+    "interactions_webhook_delivery",
+    {
+        id: serial("id").primaryKey(),
+        productId: hexBytes("product_id").notNull(),
+        deliveryKey: varchar("delivery_key", { length: 200 }).notNull(),
+        receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    },
+    (table) => [
+        unique("interactions_webhook_delivery_unique").on(table.productId, table.deliveryKey),
+        index("interactions_webhook_delivery_received_idx").on(table.receivedAt),
+    ],
+);

@@ -1,11 +1,19 @@
+import { createHash } from "node:crypto";
 import { type Address, type Hex, isAddress } from "viem";
 import { newInteractionId } from "../../../infrastructure/blockchain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { Database } from "../../../infrastructure/persistence";
 import { verifyBodyHmac } from "../../../utils/body-hmac";
+import {
+    STANDARD_WEBHOOKS_TOLERANCE_SECONDS,
+    type StandardWebhookHeaders,
+    signingKeyBytes,
+    verifyStandardWebhook,
+} from "../../../utils/standard-webhooks";
 import type { BackendTrackersRepository } from "../repositories/backend-trackers-repository";
 import type { InteractionChainReader } from "../repositories/interaction-chain-reader";
 import type { PendingInteractionsRepository } from "../repositories/pending-interactions-repository";
+import type { WebhookDeliveriesRepository } from "../repositories/webhook-deliveries-repository";
 import { type EncodedInteraction, encodeRawInteraction } from "./raw-interaction";
 import { requestedProductId } from "./requested-product-id";
 
@@ -30,6 +38,9 @@ export class InteractionIntake {
             chain: InteractionChainReader;
             pending: PendingInteractionsRepository;
             trackers: BackendTrackersRepository;
+            deliveries: WebhookDeliveriesRepository;
+            /** How long an identical legacy (`x-hmac-sha256`) body is refused as a replay. */
+            replayWindowMs: number;
             onQueued: () => void;
         },
     ) {}
@@ -64,7 +75,9 @@ export class InteractionIntake {
 
     /**
      * Verify, then process: the product's tracker key must sign the raw body bytes (401 and
-     * nothing written otherwise) before the body is even parsed.
+     * nothing written otherwise) before the body is even parsed. Each delivery is accepted once:
+     * a Standard Webhooks `webhook-id` (its timestamp within 5 minutes), or a legacy body within
+     * the replay window; a replay is answered like the original and queues nothing.
      */
     async pushFromWebhook(params: {
         kind: WebhookPushKind;
@@ -72,27 +85,72 @@ export class InteractionIntake {
         /** Read only once the product's tracker is known. */
         readBody(): Promise<Uint8Array>;
         hmac: string | undefined;
+        standard?: StandardWebhookHeaders;
     }): Promise<void> {
-        if (!params.hmac) throw new ApiError(400, "missing_hmac", "Missing hmac");
+        const isStandard = params.standard?.signature !== undefined;
+        if (!params.hmac && !isStandard) throw new ApiError(400, "missing_hmac", "Missing hmac");
         const productId = requestedProductId(params.productId);
         const tracker = await this.deps.trackers.find(this.deps.db, productId);
         if (!tracker) {
             throw new ApiError(404, "tracker_not_found", "Product backend tracker not found");
         }
         const raw = await params.readBody();
-        if (!verifyBodyHmac(tracker.hookSignatureKey, raw, params.hmac)) {
-            throw new ApiError(401, "invalid_signature", "Invalid hmac");
-        }
+        const deliveryKey = isStandard
+            ? standardDeliveryKey(tracker.hookSignatureKey, raw, params.standard!)
+            : legacyDeliveryKey(tracker.hookSignatureKey, raw, params.hmac!);
         const body = parseJson(raw);
         const { wallet, interaction } = params.kind === "push" ? encodedBody(body) : rawBody(body);
         if (!(await this.deps.chain.interactionContractOf(productId))) {
             throw new ApiError(400, "no_interaction_contract", "No diamond found for the product");
         }
-        await this.deps.pending.insert(this.deps.db, [
-            toRow(wallet, productId, interaction, "merchant"),
-        ]);
-        this.deps.onQueued();
+        const windowMs = isStandard ? standardReplayWindowMs : this.deps.replayWindowMs;
+        const queued = await this.deps.db.transaction(async (tx) => {
+            const fresh = await this.deps.deliveries.acceptOnce(tx, {
+                productId,
+                deliveryKey,
+                windowStart: new Date(Date.now() - windowMs),
+            });
+            if (!fresh) return false;
+            await this.deps.pending.insert(tx, [toRow(wallet, productId, interaction, "merchant")]);
+            return true;
+        });
+        if (queued) this.deps.onQueued();
     }
+
+    /** Forgets accepted deliveries that can no longer be replayed inside their window. */
+    pruneDeliveries(): Promise<number> {
+        const longest = Math.max(this.deps.replayWindowMs, standardReplayWindowMs);
+        return this.deps.deliveries.prune(this.deps.db, new Date(Date.now() - longest));
+    }
+}
+
+/**
+ * A Standard Webhooks `webhook-id` is refused again while its timestamp could still pass the
+ * 5-minute tolerance (either side of now), with a minute of margin for clock skew.
+ */
+const standardReplayWindowMs = (2 * STANDARD_WEBHOOKS_TOLERANCE_SECONDS + 60) * 1000;
+
+function standardDeliveryKey(
+    key: string,
+    body: Uint8Array,
+    headers: StandardWebhookHeaders,
+): string {
+    const check = verifyStandardWebhook(signingKeyBytes(key), body, headers);
+    if (!check.ok) {
+        const stale = check.reason === "timestamp_outside_tolerance";
+        throw new ApiError(
+            401,
+            "invalid_signature",
+            stale ? "Webhook timestamp outside the 5 minutes tolerance" : "Invalid signature",
+        );
+    }
+    return `webhook-id:${headers.id}`;
+}
+
+function legacyDeliveryKey(key: string, body: Uint8Array, hmac: string): string {
+    if (!verifyBodyHmac(key, body, hmac))
+        throw new ApiError(401, "invalid_signature", "Invalid hmac");
+    return `sha256:${createHash("sha256").update(body).digest("hex")}`;
 }
 
 function toRow(

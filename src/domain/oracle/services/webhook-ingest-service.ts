@@ -5,6 +5,7 @@ import type { Logger } from "../../../infrastructure/logger";
 import { type Database, isDatabaseUnavailable } from "../../../infrastructure/persistence";
 import { verifyBodyHmac } from "../../../utils/body-hmac";
 import { canonicalProductId } from "../../../utils/product-id";
+import { signingKeyBytes, verifyStandardWebhook } from "../../../utils/standard-webhooks";
 import type { InboxEntry, InboxRepository } from "../repositories/inbox-repository";
 import type { OracleRepository, OracleRow } from "../repositories/oracle-repository";
 import type { PurchaseRepository } from "../repositories/purchase-repository";
@@ -16,7 +17,6 @@ import {
     parseWooCommerceDelivery,
 } from "./order-payloads";
 import { purchaseIdOf } from "./purchase-id";
-import { signingKeyBytes, verifyStandardWebhook } from "./webhook-signature";
 
 export type WebhookPlatform = "shopify" | "woocommerce" | "custom";
 

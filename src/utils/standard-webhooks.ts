@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { equalBase64 } from "../../../utils/body-hmac";
+import { equalBase64 } from "./body-hmac";
 
 /** Standard Webhooks: a delivery older (or newer) than this is refused as a replay. */
 export const STANDARD_WEBHOOKS_TOLERANCE_SECONDS = 5 * 60;
