@@ -23,7 +23,7 @@ let woo: OracleFixture;
 let custom: OracleFixture;
 const db = () => app.infra.database.db;
 
-const purchaseOf = async (oracle: OracleFixture, externalId: string) => {
+const purchaseOf = async (externalId: string) => {
     const rows = await db()
         .select()
         .from(oraclePurchaseTable)
@@ -57,7 +57,7 @@ describe("order status transitions follow the shop's own updated_at", () => {
         });
         expect((await sendShopify(shopify, refunded)).status).toBe(200);
         await app.domains.oracle.jobs.updateMerkleRoot.runNow();
-        const committed = await purchaseOf(shopify, "9101");
+        const committed = await purchaseOf("9101");
         expect(committed).toMatchObject({ status: "refunded", leafPending: false });
 
         // A delivery that arrives late (or a captured older body replayed): earlier in shop time.
@@ -65,7 +65,7 @@ describe("order status transitions follow the shop's own updated_at", () => {
         const response = await sendShopify(shopify, latePaid);
         expect(response.status).toBe(200);
         expect(await response.text()).toBe("ok");
-        const after = await purchaseOf(shopify, "9101");
+        const after = await purchaseOf("9101");
         expect(after).toMatchObject({ status: "refunded", leafPending: false });
         expect(after.sourceUpdatedAt?.toISOString()).toBe("2026-03-01T11:00:00.000Z");
         expect(await inboxOutcomes(after.purchaseId)).toEqual(["processed", "stale"]);
@@ -73,7 +73,7 @@ describe("order status transitions follow the shop's own updated_at", () => {
         // A newer state still applies, and resets the leaf.
         const newer = shopifyOrder(9101, "paid", { updated_at: "2026-03-02T08:00:00Z" });
         expect((await sendShopify(shopify, newer)).status).toBe(200);
-        expect(await purchaseOf(shopify, "9101")).toMatchObject({
+        expect(await purchaseOf("9101")).toMatchObject({
             status: "confirmed",
             leafPending: true,
         });
@@ -101,7 +101,7 @@ describe("order status transitions follow the shop's own updated_at", () => {
         expect((await sendWoo(woo, refunded)).status).toBe(200);
         const late = { ...wooOrder(9201, "completed"), date_modified_gmt: "2026-03-01T11:59:59" };
         expect((await sendWoo(woo, late)).status).toBe(200);
-        const purchase = await purchaseOf(woo, "9201");
+        const purchase = await purchaseOf("9201");
         expect(purchase.status).toBe("refunded");
         expect(purchase.sourceUpdatedAt?.toISOString()).toBe("2026-03-01T12:00:00.000Z");
         expect(await inboxOutcomes(purchase.purchaseId)).toEqual(["processed", "stale"]);
@@ -121,20 +121,20 @@ describe("order status transitions follow the shop's own updated_at", () => {
         expect(
             (await sendStandardWebhook(custom, order("confirmed", "2026-03-01T09:00:00Z"))).status,
         ).toBe(200);
-        const purchase = await purchaseOf(custom, "order-M1");
+        const purchase = await purchaseOf("order-M1");
         expect(purchase.status).toBe("cancelled");
         expect(await inboxOutcomes(purchase.purchaseId)).toEqual(["processed", "stale"]);
 
         const malformed = await sendStandardWebhook(custom, order("confirmed", "not a date"));
         expect(malformed.status).toBe(422);
         expect((await readJson(malformed)).message).toContain("updatedAt");
-        expect((await purchaseOf(custom, "order-M1")).status).toBe("cancelled");
+        expect((await purchaseOf("order-M1")).status).toBe("cancelled");
     });
 
     test("without a timestamp on either side, the last delivery wins (as before)", async () => {
         expect((await sendShopify(shopify, shopifyOrder(9103, "refunded"))).status).toBe(200);
         expect((await sendShopify(shopify, shopifyOrder(9103, "paid"))).status).toBe(200);
-        const purchase = await purchaseOf(shopify, "9103");
+        const purchase = await purchaseOf("9103");
         expect(purchase.status).toBe("confirmed");
         const stale = await db()
             .select()
