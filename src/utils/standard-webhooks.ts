@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { equalBase64 } from "./body-hmac";
 
 /** Standard Webhooks: a delivery older (or newer) than this is refused as a replay. */
@@ -42,4 +42,13 @@ export function verifyStandardWebhook(
 export function signingKeyBytes(key: string): Uint8Array {
     if (key.startsWith("whsec_")) return new Uint8Array(Buffer.from(key.slice(6), "base64"));
     return new TextEncoder().encode(key);
+}
+
+/**
+ * The idempotency key of a verified delivery: its `webhook-id`, hashed when long so that any id
+ * the sender chose fits the stored key (never a database error for a valid delivery).
+ */
+export function standardWebhookDeliveryKey(id: string): string {
+    if (id.length <= 100) return `webhook-id:${id}`;
+    return `webhook-id:sha256:${createHash("sha256").update(id).digest("hex")}`;
 }

@@ -103,6 +103,15 @@ describe("interactions webhook replay", () => {
         expect(await queuedFor(wallet)).toBe(2);
     });
 
+    test("a long webhook-id the sender chose is accepted once, never a database error", async () => {
+        const wallet = privateKeyToAccount(generatePrivateKey()).address;
+        const id = `msg_${"x".repeat(300)}`;
+        for (let i = 0; i < 2; i++) {
+            expect((await standardPush(bodyFor(wallet), { id })).status).toBe(200);
+        }
+        expect(await queuedFor(wallet)).toBe(1);
+    });
+
     test("Standard Webhooks: a timestamp outside 5 minutes or a wrong signature is 401, nothing queued", async () => {
         const wallet = privateKeyToAccount(generatePrivateKey()).address;
         const body = bodyFor(wallet);

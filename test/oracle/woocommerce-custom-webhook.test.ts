@@ -153,6 +153,15 @@ describe("custom oracle webhook", () => {
         expect(await inboxCount()).toBe(before + 1);
     });
 
+    test("a long webhook-id is a delivery like any other (stored hashed), never a 500", async () => {
+        const id = `msg_${"y".repeat(400)}`;
+        const first = await sendStandardWebhook(custom, order("order-L1", "confirmed"), { id });
+        expect(first.status).toBe(200);
+        const again = await sendStandardWebhook(custom, order("order-L1", "refunded"), { id });
+        expect(again.status).toBe(200);
+        expect((await purchasesOf("order-L1"))[0]?.status).toBe("confirmed");
+    });
+
     test("status and amounts are validated (422) and the delivery kept as rejected", async () => {
         const badStatus = await sendStandardWebhook(custom, order("order-D1", "shipped"));
         expect(badStatus.status).toBe(422);

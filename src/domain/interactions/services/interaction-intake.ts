@@ -8,6 +8,7 @@ import {
     STANDARD_WEBHOOKS_TOLERANCE_SECONDS,
     type StandardWebhookHeaders,
     signingKeyBytes,
+    standardWebhookDeliveryKey,
     verifyStandardWebhook,
 } from "../../../utils/standard-webhooks";
 import type { BackendTrackersRepository } from "../repositories/backend-trackers-repository";
@@ -144,7 +145,7 @@ function standardDeliveryKey(
             stale ? "Webhook timestamp outside the 5 minutes tolerance" : "Invalid signature",
         );
     }
-    return `webhook-id:${headers.id}`;
+    return standardWebhookDeliveryKey(headers.id!);
 }
 
 function legacyDeliveryKey(key: string, body: Uint8Array, hmac: string): string {

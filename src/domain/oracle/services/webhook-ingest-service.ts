@@ -5,7 +5,11 @@ import type { Logger } from "../../../infrastructure/logger";
 import { type Database, isDatabaseUnavailable } from "../../../infrastructure/persistence";
 import { verifyBodyHmac } from "../../../utils/body-hmac";
 import { canonicalProductId } from "../../../utils/product-id";
-import { signingKeyBytes, verifyStandardWebhook } from "../../../utils/standard-webhooks";
+import {
+    signingKeyBytes,
+    standardWebhookDeliveryKey,
+    verifyStandardWebhook,
+} from "../../../utils/standard-webhooks";
 import type { InboxEntry, InboxRepository } from "../repositories/inbox-repository";
 import type { OracleRepository, OracleRow } from "../repositories/oracle-repository";
 import type { PurchaseRepository } from "../repositories/purchase-repository";
@@ -210,7 +214,10 @@ export class WebhookIngestService {
                         },
                     );
                     if (!check.ok) return check;
-                    return { ok: true, deliveryKey: `webhook-id:${headers["webhook-id"]}` };
+                    return {
+                        ok: true,
+                        deliveryKey: standardWebhookDeliveryKey(headers["webhook-id"]!),
+                    };
                 }
                 if (
                     !verifyBodyHmac(utf8(oracle.hookSignatureKey), body, headers["x-hmac-sha256"])
