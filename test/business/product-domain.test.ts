@@ -7,7 +7,7 @@ import {
 import { DomainOwnershipService } from "../../src/domain/business/services/domain-ownership";
 import { sanitiseProductName } from "../../src/domain/business/services/product-metadata";
 import { ConfigError, loadConfig } from "../../src/infrastructure/config";
-import { ApiError } from "../../src/infrastructure/http";
+import { ApiError } from "../../src/infrastructure/errors/api-error";
 import { startTestDnsServer } from "../support/dns-server";
 
 describe("normaliseProductDomain", () => {

@@ -1,4 +1,10 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import {
+    ERROR_CODES,
+    type ErrorCode,
+    isErrorCode,
+    routesAnswering,
+} from "../../src/infrastructure/errors/error-codes";
 import { startTestApp, type TestApp } from "../support/test-app";
 
 /**
@@ -138,6 +144,77 @@ test("an error body must name its codes", () => {
         new Set(["health"]),
     );
     expect(gaps).toEqual(['the error codes of its 404 (apiErrors({ 404: ["..."] }))']);
+});
+
+/**
+ * What is wrong with the codes an operation's error responses name: a code outside the catalogue
+ * (infrastructure/errors/error-codes.ts), or listed under a status it does not answer with there
+ * (neither its own nor a documented exception for this route).
+ */
+export function codeMismatchesOf(route: string, operation: Operation): string[] {
+    const mismatches: string[] = [];
+    for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        if (!isError(status)) continue;
+        const schema = schemaOf(response);
+        const error = (schema?.properties as Record<string, Schema> | undefined)?.error;
+        const named = new Set([
+            ...((schema?.["x-error-codes"] as string[] | undefined) ?? []),
+            ...((error?.examples as string[] | undefined) ?? []),
+        ]);
+        for (const code of named) {
+            if (!isErrorCode(code)) {
+                mismatches.push(`${route} ${status} names "${code}", not in the catalogue`);
+                continue;
+            }
+            const routes = routesAnswering(code, Number(status));
+            if (routes !== "all" && !routes.includes(route)) {
+                mismatches.push(
+                    `${route} ${status} names "${code}", which answers ${ERROR_CODES[code].status}` +
+                        " (or a STATUS_EXCEPTIONS entry naming this route)",
+                );
+            }
+        }
+    }
+    return mismatches;
+}
+
+test("every error code in the document is in the catalogue, under a status it answers there", () => {
+    const report: string[] = [];
+    const named = new Set<string>();
+    for (const [path, methods] of Object.entries(document.paths)) {
+        for (const [method, operation] of Object.entries(methods)) {
+            report.push(...codeMismatchesOf(`${method.toUpperCase()} ${path}`, operation));
+            for (const response of Object.values(operation.responses ?? {})) {
+                const codes = schemaOf(response)?.["x-error-codes"] as string[] | undefined;
+                for (const code of codes ?? []) named.add(code);
+            }
+        }
+    }
+    expect(report.sort().join("\n")).toBe("");
+    // The document names the codes a client meets most: the derived ones at least.
+    for (const code of ["validation", "unauthorized", "rate_limited"] satisfies ErrorCode[]) {
+        expect(named.has(code), code).toBe(true);
+    }
+});
+
+test("the code check bites: an unknown code, and a code under a status it does not answer", () => {
+    const errorBody = (codes: string[]) => ({
+        content: { "application/json": { schema: { type: "object", "x-error-codes": codes } } },
+    });
+    const operation = {
+        responses: {
+            "400": errorBody(["no_such_code"]),
+            "403": errorBody(["pairing_not_found"]),
+            "404": errorBody(["invalid_signature"]),
+        },
+    };
+    expect(codeMismatchesOf("POST /wallet/auth/register", operation)).toEqual([
+        'POST /wallet/auth/register 400 names "no_such_code", not in the catalogue',
+        'POST /wallet/auth/register 403 names "pairing_not_found", which answers 404 (or a STATUS_EXCEPTIONS entry naming this route)',
+        'POST /wallet/auth/register 404 names "invalid_signature", which answers 401 (or a STATUS_EXCEPTIONS entry naming this route)',
+    ]);
+    // The documented exception holds on its own routes only.
+    expect(codeMismatchesOf("POST /wallet/auth/login", operation).slice(2)).toEqual([]);
 });
 
 test("derived errors: 422 where input is validated, 401 where a session is required, 429 where limited", () => {

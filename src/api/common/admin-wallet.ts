@@ -1,6 +1,7 @@
 import { Elysia, t } from "elysia";
 import type { Infrastructure } from "../../infrastructure";
-import { ApiError, apiErrors } from "../../infrastructure/http";
+import { ApiError } from "../../infrastructure/errors/api-error";
+import { apiErrors } from "../../infrastructure/http";
 import { HexSchema } from "../../utils/schemas";
 
 /**
@@ -17,7 +18,7 @@ export function adminWalletRoutes(infra: Pick<Infrastructure, "chain">) {
                 return { pubKey: signers.productAccount(BigInt(query.productId)).address };
             }
             if (query.key) return { pubKey: signers.address(query.key) };
-            throw new ApiError(400, "invalid_query", "Invalid query");
+            throw new ApiError("invalid_query", "Invalid query");
         },
         {
             query: t.Object({

@@ -3,7 +3,6 @@ import { ApiError } from "../errors/api-error";
 /** 413 as JSON, naming the limit, like every other error. */
 export function payloadTooLarge(limit: number): ApiError {
     return new ApiError(
-        413,
         "payload_too_large",
         `The request body is larger than the limit of ${limit} bytes`,
     );
@@ -47,7 +46,6 @@ export function assertHeadersWithin(request: Request, limit: number): void {
     for (const [name, value] of request.headers) size += name.length + value.length + 4;
     if (size > limit) {
         throw new ApiError(
-            431,
             "headers_too_large",
             `The request headers are larger than the limit of ${limit} bytes`,
         );

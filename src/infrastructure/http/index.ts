@@ -1,4 +1,4 @@
-export { ApiError, type ErrorBody, errorBody } from "../errors/api-error";
+export { type ErrorBody, errorBody } from "../errors/error-body";
 export { RouteBodies } from "./body-validators";
 export { payloadTooLarge, readBodyWithin } from "./bounded-body";
 export { cors } from "./cors";
@@ -15,7 +15,6 @@ export {
     type ApiTag,
     apiErrors,
     completeOpenApiDocument,
-    ErrorBodySchema,
 } from "./openapi-contract";
 export { requestBodies } from "./request-bodies";
 export { requestIdOf } from "./request-context";

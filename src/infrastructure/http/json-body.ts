@@ -12,14 +12,12 @@ export function parseJsonBody(bytes: Uint8Array, bounds: JsonBounds): unknown {
     const shape = shapeOf(bytes, bounds);
     if (shape === "too_deep") {
         throw new ApiError(
-            400,
             "body_too_deep",
             `The request body nests arrays and objects deeper than ${bounds.maxDepth} levels`,
         );
     }
     if (shape === "too_many_values") {
         throw new ApiError(
-            400,
             "body_too_large",
             `The request body holds more than ${bounds.maxValues} JSON values`,
         );
@@ -29,7 +27,7 @@ export function parseJsonBody(bytes: Uint8Array, bounds: JsonBounds): unknown {
     try {
         value = JSON.parse(text);
     } catch {
-        throw new ApiError(400, "malformed_body", "The request body is not valid JSON");
+        throw new ApiError("malformed_body", "The request body is not valid JSON");
     }
     // A NUL can only come from the \u0000 escape (a raw control character is invalid JSON).
     if (text.includes("\\u0000")) {

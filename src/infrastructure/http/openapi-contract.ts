@@ -1,4 +1,6 @@
 import { t } from "elysia";
+import { type ErrorBodySchema, errorBodySchema } from "../errors/error-body";
+import type { CodeAnswering, ErrorCode } from "../errors/error-codes";
 
 /**
  * The API document as a contract: the tags (described), the error body, and the responses every
@@ -47,27 +49,20 @@ export const API_TAGS = [
 
 export type ApiTag = (typeof API_TAGS)[number]["name"];
 
-/** The body of every error: a stable machine-readable code and a human message. */
-export const ErrorBodySchema = t.Object({
-    error: t.String({ description: "Stable error code" }),
-    message: t.String({ description: "Human-readable explanation" }),
-});
-
 /**
- * Error responses of a route with the codes each status carries, e.g.
- * `apiErrors({ 404: ["oracle_not_found"], 403: ["not_product_admin"] })`. The schema accepts any
- * code (a new one never breaks a response); the codes are documented as the `error` enum hint.
+ * Error responses of a route with the catalogue codes each status carries, e.g.
+ * `apiErrors({ 404: ["oracle_not_found"], 401: ["unauthorized"] })`: a code may only be listed
+ * under a status it answers with (infrastructure/errors/error-codes.ts), which the type checks.
+ * Each response is the one error body schema, naming its codes (`x-error-codes`, examples).
  */
-export function apiErrors<const S extends number>(codes: Record<S, readonly string[]>) {
+export function apiErrors<const S extends number>(
+    codes: {
+        [Status in S]: readonly CodeAnswering<Status>[];
+    },
+) {
     const responses = {} as Record<S, typeof ErrorBodySchema>;
-    for (const [status, list] of Object.entries(codes) as Array<[string, readonly string[]]>) {
-        responses[Number(status) as S] = t.Object(
-            {
-                error: t.String({ description: "Stable error code", examples: [...list] }),
-                message: t.String({ description: "Human-readable explanation" }),
-            },
-            { "x-error-codes": [...list] },
-        ) as unknown as typeof ErrorBodySchema;
+    for (const [status, list] of Object.entries(codes) as Array<[string, readonly ErrorCode[]]>) {
+        responses[Number(status) as S] = errorBodySchema(list);
     }
     return responses;
 }
@@ -99,10 +94,8 @@ const validationBody = t.Object({
 
 const json = (schema: Schema) => ({ "application/json": { schema } });
 
-const errorBodyWith = (...codes: string[]): Schema => ({
-    ...(ErrorBodySchema as unknown as Schema),
-    "x-error-codes": codes,
-});
+const errorBodyWith = (...codes: ErrorCode[]): Schema =>
+    errorBodySchema(codes) as unknown as Schema;
 
 const derived = {
     422: {

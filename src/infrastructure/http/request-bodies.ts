@@ -49,7 +49,6 @@ export function requestBodies(limits: HttpLimits, routes: RouteBodies) {
                     return (await readBodyWithin(request, limits.maxBodyBytes)).slice().buffer;
                 case "multipart/form-data":
                     throw new ApiError(
-                        415,
                         "unsupported_media_type",
                         "Request bodies are JSON; multipart forms are not accepted",
                     );
@@ -67,7 +66,7 @@ export function requestBodies(limits: HttpLimits, routes: RouteBodies) {
 function assertNoNulInUrl(url: string): void {
     if (!/%00/.test(url)) return;
     const { pathname, searchParams } = new URL(url);
-    if (/%00/.test(pathname)) throw new ApiError(404, "not_found", "Not found");
+    if (/%00/.test(pathname)) throw new ApiError("not_found", "Not found");
     for (const [key, value] of searchParams) {
         if (key.includes("\0") || value.includes("\0")) {
             throw new RequestValidationError("query", [

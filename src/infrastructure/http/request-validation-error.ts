@@ -11,7 +11,7 @@ export class RequestValidationError extends ApiError {
         readonly on: "body" | "query" | "params" | "headers",
         readonly issues: ValidationIssue[],
     ) {
-        super(422, "validation", issues[0]?.message ?? "Invalid value");
+        super("validation", issues[0]?.message ?? "Invalid value");
         this.name = "RequestValidationError";
     }
 }

@@ -12,10 +12,7 @@ export async function enforceRateLimit(
 ): Promise<void> {
     const decision = await limiter.check(bucket, client.toLowerCase());
     if (decision.allowed) return;
-    throw new ApiError(
-        429,
-        "rate_limited",
-        "Too many requests, retry later",
-        decision.retryAfterSeconds,
-    );
+    throw new ApiError("rate_limited", "Too many requests, retry later", {
+        retryAfterSeconds: decision.retryAfterSeconds,
+    });
 }

@@ -66,12 +66,7 @@ export function registerRoutes(registrations: PasskeyRegistrationService) {
                 ...apiErrors({
                     400: ["registration_failed", "unexpected_wallet_proof", "public_key_mismatch"],
                     401: ["unauthorized"],
-                    403: [
-                        "invalid_signature",
-                        "invalid_wallet_proof",
-                        "passkey_session_required",
-                        "forbidden",
-                    ],
+                    403: ["invalid_wallet_proof", "passkey_session_required", "forbidden"],
                     409: ["credential_exists"],
                 }),
             },

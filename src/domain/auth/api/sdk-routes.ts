@@ -56,7 +56,7 @@ export function sdkRoutes(
             "/auth/sdk/isValid",
             async ({ headers }) => {
                 const validity = await sessions.sdkTokenValidity(headers["x-wallet-sdk-auth"]);
-                if (!validity) throw new ApiError(401, "unauthorized", "Unauthorized");
+                if (!validity) throw new ApiError("unauthorized", "Unauthorized");
                 return validity;
             },
             {

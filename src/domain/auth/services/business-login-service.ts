@@ -2,6 +2,7 @@ import type { Address, Hex, PublicClient } from "viem";
 import { parseSiweMessage } from "viem/siwe";
 import { isChainUnavailable, rethrowChainUnavailable } from "../../../infrastructure/chain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
+import type { ErrorCode } from "../../../infrastructure/errors/error-codes";
 import type { TokenService } from "../../../infrastructure/sessions";
 import type { DashboardHosts } from "./dashboard-hosts";
 import type { SiweNonceService } from "./siwe-nonce-service";
@@ -11,8 +12,10 @@ const issuedAtWindowMs = 10 * 60_000;
 /** How far in the future `issuedAt` may be: the signer's clock may run a little ahead of ours. */
 const clockSkewMs = 2 * 60_000;
 
-const invalidMessage = () => new ApiError(400, "invalid_siwe_message", "Invalid SIWE message");
-const refused = (code: string, message: string) => new ApiError(401, code, message);
+const invalidMessage = () => new ApiError("invalid_siwe_message", "Invalid SIWE message");
+/** The 401s of a SIWE message that does not bind to this dashboard, this chain or now. */
+type SiweRefusal = Extract<ErrorCode, `siwe_${string}`>;
+const refused = (code: SiweRefusal, message: string) => new ApiError(code, message);
 
 /**
  * Merchant dashboard login with Sign-In with Ethereum. A message signed for another website must
@@ -83,7 +86,7 @@ export class BusinessLoginService {
             .catch((error: unknown) =>
                 isChainUnavailable(error) ? rethrowChainUnavailable(error) : false,
             );
-        if (!valid) throw new ApiError(400, "invalid_signature", "Invalid signature");
+        if (!valid) throw new ApiError("invalid_signature", "Invalid signature", { status: 400 });
         // Spent after the signature check, so only the signer can use up its nonce; the record
         // lives as long as the message could be accepted.
         const acceptableUntil = new Date(issuedAt.getTime() + issuedAtWindowMs);
@@ -100,12 +103,12 @@ export class BusinessLoginService {
 
 /** The Origin's host with its port, as EIP-4361 `domain` carries it. */
 function hostOf(origin: string | undefined): string {
-    if (!origin) throw new ApiError(400, "missing_origin", "Missing Origin header");
+    if (!origin) throw new ApiError("missing_origin", "Missing Origin header");
     try {
         const host = new URL(origin).host;
         if (host) return host;
     } catch {}
-    throw new ApiError(400, "invalid_origin", "Invalid Origin header");
+    throw new ApiError("invalid_origin", "Invalid Origin header");
 }
 
 /** The host (with a non-default port) of an http(s) URI, without user info; null otherwise. */

@@ -39,7 +39,7 @@ export class EcdsaLoginService {
                 isChainUnavailable(error) ? rethrowChainUnavailable(error) : false,
             );
         if (!valid || !(await this.challenges.spendLoginChallenge(input.expectedChallenge))) {
-            throw new ApiError(404, "invalid_signature", "Invalid signature");
+            throw new ApiError("invalid_signature", "Invalid signature", { status: 404 });
         }
         return this.issuer.ecdsa({
             address: this.ecdsaWalletAddress(input.wallet),

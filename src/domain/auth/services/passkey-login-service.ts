@@ -36,7 +36,9 @@ export class PasskeyLoginService {
             input.authenticatorResponse,
             input.expectedChallenge,
         );
-        if (!authenticator) throw new ApiError(404, "invalid_signature", "Invalid signature");
+        if (!authenticator) {
+            throw new ApiError("invalid_signature", "Invalid signature", { status: 404 });
+        }
         return this.issuer.webAuthn({
             address: this.walletAddressOf(authenticator),
             authenticatorId: authenticator.credentialId,
@@ -53,7 +55,7 @@ export class PasskeyLoginService {
         const authenticator = await this.authenticate(input.signature, input.challenge);
         const address = authenticator ? this.walletAddressOf(authenticator) : undefined;
         if (!address || !isAddressEqual(address, input.wallet)) {
-            throw new ApiError(403, "invalid_signature", "Invalid signature");
+            throw new ApiError("invalid_signature", "Invalid signature", { status: 403 });
         }
         return this.tokens.signSdk(address);
     }

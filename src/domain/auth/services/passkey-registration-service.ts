@@ -39,7 +39,7 @@ const RegistrationResponse = T.Object({
 });
 const registrationResponse = TypeCompiler.Compile(RegistrationResponse);
 
-const registrationFailed = () => new ApiError(400, "registration_failed", "Registration failed");
+const registrationFailed = () => new ApiError("registration_failed", "Registration failed");
 
 /**
  * Registers a passkey and opens its wallet session. Beyond the seed: the challenge must be one we
@@ -71,7 +71,6 @@ export class PasskeyRegistrationService {
             await this.assertOwnsWallet(input.previousWallet, callerWalletToken);
         } else if (input.previousWalletProof) {
             throw new ApiError(
-                400,
                 "unexpected_wallet_proof",
                 "previousWalletProof is only valid with previousWallet",
             );
@@ -108,7 +107,6 @@ export class PasskeyRegistrationService {
             !sameCoordinate(attested.y, input.publicKey.y)
         ) {
             throw new ApiError(
-                400,
                 "public_key_mismatch",
                 "Registration failed: the public key is not the attested key",
             );
@@ -123,7 +121,6 @@ export class PasskeyRegistrationService {
             !(await this.verifyWalletProof(input.previousWalletProof, input.previousWallet))
         ) {
             throw new ApiError(
-                403,
                 "invalid_wallet_proof",
                 "previousWalletProof is not a valid assertion by a passkey of previousWallet",
             );
@@ -141,7 +138,7 @@ export class PasskeyRegistrationService {
             credentialBackedUp,
             ...(transports ? { transports } : {}),
         });
-        if (!inserted) throw new ApiError(409, "credential_exists", "Credential already exists");
+        if (!inserted) throw new ApiError("credential_exists", "Credential already exists");
         return this.issuer.webAuthn({
             address,
             authenticatorId: input.id,
@@ -154,21 +151,18 @@ export class PasskeyRegistrationService {
         const session = await this.tokens.verifyWallet(token);
         if (!session) {
             throw new ApiError(
-                401,
                 "unauthorized",
                 "A wallet session is required to add a passkey to an existing wallet",
             );
         }
         if (session.type !== undefined && session.type !== "webauthn") {
             throw new ApiError(
-                403,
                 "passkey_session_required",
                 "Only a passkey session on the wallet's own device can add a passkey to it",
             );
         }
         if (!isAddressEqual(session.address as Address, wallet)) {
             throw new ApiError(
-                403,
                 "forbidden",
                 "previousWallet is not the wallet of the current session",
             );

@@ -19,12 +19,12 @@ export class WalletSessionService {
 
     /** `/auth/session`: the caller's session claims (404s, as the seed, when there is none). */
     async describe(token: string | undefined): Promise<WalletSessionView> {
-        if (!token) throw new ApiError(404, "no_wallet_session", "No wallet session found");
+        if (!token) throw new ApiError("no_wallet_session", "No wallet session found");
         const session = await this.tokens.checkWallet(token);
         // A session of ours that was ended is 401 like on every route; anything else stays the
         // seed's 404.
-        if (session === "revoked") throw new ApiError(401, "unauthorized", "Unauthorized");
-        if (!session) throw new ApiError(404, "invalid_wallet_session", "Invalid wallet session");
+        if (session === "revoked") throw new ApiError("unauthorized", "Unauthorized");
+        if (!session) throw new ApiError("invalid_wallet_session", "Invalid wallet session");
         return {
             token,
             ...(session.type ? { type: session.type } : {}),

@@ -39,7 +39,6 @@ export class DomainOwnershipService {
         } catch (error) {
             if (!(error instanceof DnsUnavailableError)) throw error;
             throw new ApiError(
-                503,
                 "dns_unavailable",
                 "The DNS TXT check could not be completed, retry later",
             );

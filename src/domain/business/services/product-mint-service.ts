@@ -41,14 +41,12 @@ export type MintResult = {
 
 export const invalidDomainProof = () =>
     new ApiError(
-        400,
         "invalid_domain_proof",
         "The domain is invalid (either DNS TXT or invalid setup code)",
     );
 
 const alreadyExists = (name: string, domain: string) =>
     new ApiError(
-        400,
         "product_already_exists",
         `The product ${name} already exists for the domain ${domain}`,
     );

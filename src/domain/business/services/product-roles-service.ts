@@ -13,8 +13,8 @@ export type WalletRoles = {
     isCampaignManager: boolean;
 };
 
-const invalidProductId = () => new ApiError(400, "invalid_product_id", "Invalid product id");
-const unauthorized = () => new ApiError(401, "unauthorized", "Unauthorized");
+const invalidProductId = () => new ApiError("invalid_product_id", "Invalid product id");
+const unauthorized = () => new ApiError("unauthorized", "Unauthorized");
 
 /**
  * A wallet's roles on a product, from one multicall (owner + bitmask) cached 60 s by the

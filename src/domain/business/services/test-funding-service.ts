@@ -25,7 +25,7 @@ export class TestFundingService {
 
     /** Production: 404 whoever asks, as if the route did not exist. */
     assertAvailable(): void {
-        if (this.isRunningInProd) throw new ApiError(404, "not_found", "Not found");
+        if (this.isRunningInProd) throw new ApiError("not_found", "Not found");
     }
 
     async topUp(
@@ -34,7 +34,7 @@ export class TestFundingService {
         stablecoin: Stablecoin | undefined,
     ): Promise<{ funded: boolean }> {
         this.assertAvailable();
-        if (!sessionWallet) throw new ApiError(401, "unauthorized", "Unauthorized");
+        if (!sessionWallet) throw new ApiError("unauthorized", "Unauthorized");
         const token = stablecoin
             ? tokenOf(this.chain.deployment, stablecoin)
             : this.chain.deployment.tokens.mUSD;

@@ -1,7 +1,8 @@
 import { Elysia, t } from "elysia";
 import { type Address, type Hex, isAddress } from "viem";
+import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { sessionMacros } from "../../../infrastructure/http";
-import { ApiError, apiErrors } from "../../../infrastructure/http";
+import { apiErrors } from "../../../infrastructure/http";
 import { enforceRateLimit, type RateLimiter } from "../../../infrastructure/rate-limit";
 import type { TokenService } from "../../../infrastructure/sessions";
 import { AddressSchema, HexSchema } from "../../../utils/schemas";
@@ -27,11 +28,11 @@ export function walletInteractionsRoutes(deps: {
 }) {
     /** SDK JWT; a bare address only in the opt-in legacy mode (`LEGACY_RAW_ADDRESS_AUTH`, docs/compatibility.md). */
     const listenerWallet = async (header: string | undefined): Promise<Address> => {
-        if (!header) throw new ApiError(401, "unauthorized", "Missing wallet SDK JWT");
+        if (!header) throw new ApiError("unauthorized", "Missing wallet SDK JWT");
         const session = await deps.tokens.verifySdk(header);
         if (session) return session.address as Address;
         if (deps.legacyRawAddressAuth && isAddress(header, { strict: false })) return header;
-        throw new ApiError(401, "unauthorized", "Invalid wallet SDK JWT");
+        throw new ApiError("unauthorized", "Invalid wallet SDK JWT");
     };
 
     const amount = t.Object({

@@ -37,7 +37,6 @@ export class BackendTrackerAdmin {
         const id = await this.authorize(productId, wallet);
         if (!(await this.deps.trackers.delete(this.deps.db, id))) {
             throw new ApiError(
-                404,
                 "tracker_not_found",
                 `Product ${productId} have no current tracker setup`,
             );
@@ -57,7 +56,7 @@ export class BackendTrackerAdmin {
     private async authorize(productId: Hex, wallet: Address | undefined): Promise<Hex> {
         const id = requestedProductId(productId);
         if (!wallet || !(await this.isManager(id, wallet))) {
-            throw new ApiError(401, "unauthorized", "Unauthorized");
+            throw new ApiError("unauthorized", "Unauthorized");
         }
         return id;
     }

@@ -50,7 +50,7 @@ export class InteractionIntake {
     async pushFromSdk(sessionWallet: Address, interactions: SdkInteraction[]): Promise<string[]> {
         if (interactions.length === 0) return [];
         if (interactions.some((i) => i.wallet.toLowerCase() !== sessionWallet.toLowerCase())) {
-            throw new ApiError(403, "invalid_wallet", "Invalid wallet address");
+            throw new ApiError("invalid_wallet", "Invalid wallet address");
         }
         const normalized = interactions.map((i) => ({
             ...i,
@@ -89,11 +89,11 @@ export class InteractionIntake {
         standard?: StandardWebhookHeaders;
     }): Promise<void> {
         const isStandard = params.standard?.signature !== undefined;
-        if (!params.hmac && !isStandard) throw new ApiError(400, "missing_hmac", "Missing hmac");
+        if (!params.hmac && !isStandard) throw new ApiError("missing_hmac", "Missing hmac");
         const productId = requestedProductId(params.productId);
         const tracker = await this.deps.trackers.find(this.deps.db, productId);
         if (!tracker) {
-            throw new ApiError(404, "tracker_not_found", "Product backend tracker not found");
+            throw new ApiError("tracker_not_found", "Product backend tracker not found");
         }
         const raw = await params.readBody();
         const deliveryKey = isStandard
@@ -102,7 +102,7 @@ export class InteractionIntake {
         const body = parseJson(raw);
         const { wallet, interaction } = params.kind === "push" ? encodedBody(body) : rawBody(body);
         if (!(await this.deps.chain.interactionContractOf(productId))) {
-            throw new ApiError(400, "no_interaction_contract", "No diamond found for the product");
+            throw new ApiError("no_interaction_contract", "No diamond found for the product");
         }
         const windowMs = isStandard ? standardReplayWindowMs : this.deps.replayWindowMs;
         const queued = await this.deps.db.transaction(async (tx) => {
@@ -140,7 +140,6 @@ function standardDeliveryKey(
     if (!check.ok) {
         const stale = check.reason === "timestamp_outside_tolerance";
         throw new ApiError(
-            401,
             "invalid_signature",
             stale ? "Webhook timestamp outside the 5 minutes tolerance" : "Invalid signature",
         );
@@ -149,8 +148,7 @@ function standardDeliveryKey(
 }
 
 function legacyDeliveryKey(key: string, body: Uint8Array, hmac: string): string {
-    if (!verifyBodyHmac(key, body, hmac))
-        throw new ApiError(401, "invalid_signature", "Invalid hmac");
+    if (!verifyBodyHmac(key, body, hmac)) throw new ApiError("invalid_signature", "Invalid hmac");
     return `sha256:${createHash("sha256").update(body).digest("hex")}`;
 }
 
@@ -185,10 +183,10 @@ function parseJson(body: Uint8Array): Record<string, unknown> {
     } catch {
         // fall through
     }
-    throw new ApiError(400, "malformed_body", "The request body is not valid JSON");
+    throw new ApiError("malformed_body", "The request body is not valid JSON");
 }
 
-const invalidBody = () => new ApiError(400, "invalid_body", "Invalid body");
+const invalidBody = () => new ApiError("invalid_body", "Invalid body");
 
 const isHexString = (value: unknown): value is Hex =>
     typeof value === "string" && /^0x[0-9a-fA-F]*$/.test(value);
@@ -212,6 +210,6 @@ function rawBody(body: Record<string, unknown>) {
         throw invalidBody();
     }
     const interaction = encodeRawInteraction(key, data);
-    if (!interaction) throw new ApiError(400, "invalid_raw_interaction", "Invalid raw interaction");
+    if (!interaction) throw new ApiError("invalid_raw_interaction", "Invalid raw interaction");
     return { wallet, interaction };
 }

@@ -61,11 +61,7 @@ export class AudienceResolver {
     private async evaluateFilter(merchant: Address, filter: AudienceFilter): Promise<Address[]> {
         // Refuse before any work rather than silently ignoring a criterion.
         if (filter.rewards && !this.rewards) {
-            throw new ApiError(
-                422,
-                "rewards_filter_unavailable",
-                "rewards filter not available yet",
-            );
+            throw new ApiError("rewards_filter_unavailable", "rewards filter not available yet");
         }
         const rewardRange = filter.rewards ? parseRewardRange(filter.rewards) : undefined;
         const requestedProducts = filter.productIds?.map(parseProductId);
@@ -104,7 +100,7 @@ function uniqueLowerCase(wallets: readonly Address[]): Address[] {
 function parseProductId(id: Hex): Hex {
     // Any length up to 32 bytes: `0x1` and its padded form are the same product.
     if (!isHex(id) || id.length < 3 || id.length > 66) {
-        throw new ApiError(422, "invalid_product_id", `Invalid product id ${id}`);
+        throw new ApiError("invalid_filter_product_id", `Invalid product id ${id}`);
     }
     return toProductId(id);
 }
@@ -113,7 +109,7 @@ function parseRewardRange(range: Range<Hex>): Range<bigint> {
     const parse = (value: Hex | undefined, bound: string) => {
         if (value === undefined) return undefined;
         if (value.length < 3 || value.length > 66) {
-            throw new ApiError(422, "invalid_reward_bound", `Invalid rewards.${bound} ${value}`);
+            throw new ApiError("invalid_reward_bound", `Invalid rewards.${bound} ${value}`);
         }
         return hexToBigInt(value);
     };

@@ -91,9 +91,9 @@ export class NotificationDelivery {
         const json = JSON.stringify(payload);
         if (Buffer.byteLength(json) > MAX_PAYLOAD_BYTES) {
             throw new ApiError(
-                422,
                 "payload_too_large",
                 `Notification payload exceeds ${MAX_PAYLOAD_BYTES} bytes`,
+                { status: 422 },
             );
         }
         return json;

@@ -29,11 +29,9 @@ export class PushTokenService {
         const verdict = await this.policy.check(subscription.endpoint);
         if (!verdict.ok) {
             throw new ApiError(
-                422,
                 "invalid_push_endpoint",
                 `Invalid body /subscription/endpoint: ${verdict.reason}`,
-                undefined,
-                "/subscription/endpoint",
+                { property: "/subscription/endpoint" },
             );
         }
         const { expirationTime } = subscription;

@@ -1,6 +1,7 @@
 import { Elysia, t } from "elysia";
 import type { Hex } from "viem";
-import { ApiError, readBodyWithin } from "../../../infrastructure/http";
+import { ApiError } from "../../../infrastructure/errors/api-error";
+import { readBodyWithin } from "../../../infrastructure/http";
 import { isDatabaseUnavailable } from "../../../infrastructure/persistence";
 import { HexSchema } from "../../../utils/schemas";
 import type { WebhookIngestService, WebhookPlatform } from "../services/webhook-ingest-service";

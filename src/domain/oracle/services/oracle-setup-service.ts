@@ -43,7 +43,6 @@ export class OracleSetupService {
         const productId = await this.authorize(params.productId, params.wallet);
         if (!(await this.oracles.disable(productId))) {
             throw new ApiError(
-                404,
                 "oracle_not_found",
                 `Product ${params.productId} have no current oracle setup`,
             );
@@ -69,7 +68,7 @@ export class OracleSetupService {
     private async authorize(rawProductId: Hex, wallet: Address): Promise<Hex> {
         const productId = canonical(rawProductId);
         if (!(await this.isAllowed(productId, wallet))) {
-            throw new ApiError(401, "unauthorized", "Unauthorized");
+            throw new ApiError("unauthorized", "Unauthorized");
         }
         return productId;
     }
@@ -81,6 +80,6 @@ export class OracleSetupService {
 
 function canonical(productId: Hex): Hex {
     const normalized = canonicalProductId(productId);
-    if (!normalized) throw new ApiError(400, "invalid_product_id", "Invalid product id");
+    if (!normalized) throw new ApiError("invalid_product_id", "Invalid product id");
     return normalized;
 }

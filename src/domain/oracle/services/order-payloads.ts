@@ -13,7 +13,7 @@ export type { OrderItem, OrderUpsert };
 export type ParsedDelivery =
     | { kind: "order"; order: OrderUpsert }
     | { kind: "unprocessable"; reason: string }
-    | { kind: "rejected"; status: 400 | 422; code: string; message: string };
+    | { kind: "rejected"; code: "malformed_body" | "validation"; message: string };
 
 export type DeliveryContext = {
     headers: Record<string, string | undefined>;
@@ -268,7 +268,6 @@ export function parseCustomDelivery(ctx: DeliveryContext): ParsedDelivery {
     if (!json.ok) {
         return {
             kind: "rejected",
-            status: 400,
             code: "malformed_body",
             message: "The request body is not valid JSON",
         };
@@ -277,7 +276,6 @@ export function parseCustomDelivery(ctx: DeliveryContext): ParsedDelivery {
     if (!checked.ok) {
         return {
             kind: "rejected",
-            status: 422,
             code: "validation",
             message: `Invalid body ${checked.error}`,
         };
@@ -293,7 +291,6 @@ export function parseCustomDelivery(ctx: DeliveryContext): ParsedDelivery {
     if (updatedAt === null) {
         return {
             kind: "rejected",
-            status: 422,
             code: "validation",
             message: "Invalid body /updatedAt: expected an ISO 8601 date",
         };

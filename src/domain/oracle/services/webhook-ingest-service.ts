@@ -75,7 +75,7 @@ export class WebhookIngestService {
         const productId = canonicalProductId(incoming.productId);
         const oracle = productId ? await this.deps.oracles.findByProductId(productId) : undefined;
         if (!productId || !oracle?.enabled) {
-            throw new ApiError(404, "oracle_not_found", "Product oracle not found");
+            throw new ApiError("oracle_not_found", "Product oracle not found");
         }
         // Only now: uploads to an unknown product are refused without being read.
         const delivery: Delivery = { ...incoming, body: await incoming.readBody() };
@@ -85,7 +85,7 @@ export class WebhookIngestService {
                 { productId, platform: delivery.platform, reason: signed.reason },
                 "oracle webhook signature refused",
             );
-            throw new ApiError(401, "invalid_signature", "Invalid webhook signature");
+            throw new ApiError("invalid_signature", "Invalid webhook signature");
         }
 
         const parsed = parsers[delivery.platform]({
@@ -114,7 +114,7 @@ export class WebhookIngestService {
                     reason: `${parsed.code}: ${parsed.message}`,
                 }),
             );
-            throw new ApiError(parsed.status, parsed.code, parsed.message);
+            throw new ApiError(parsed.code, parsed.message);
         }
         if (parsed.kind === "unprocessable") {
             return this.recordUnprocessable({

@@ -38,7 +38,7 @@ export class PairingManagementService {
      */
     async find(pairingId: string, options: { withCode: boolean }): Promise<PairingInfo> {
         const pairing = await this.pairings.findByPairingId(pairingId);
-        if (!pairing) throw new ApiError(404, "pairing_not_found", "Pairing not found");
+        if (!pairing) throw new ApiError("pairing_not_found", "Pairing not found");
         return {
             id: pairing.pairingId,
             originName: pairing.originName,
@@ -68,12 +68,12 @@ export class PairingManagementService {
      */
     async delete(wallet: Address, pairingId: string): Promise<void> {
         const pairing = await this.pairings.findByPairingId(pairingId);
-        if (!pairing) throw new ApiError(404, "pairing_not_found", "Pairing not found");
+        if (!pairing) throw new ApiError("pairing_not_found", "Pairing not found");
         if (!pairing.wallet) {
-            throw new ApiError(404, "pairing_not_resolved", "Pairing not yet resolved");
+            throw new ApiError("pairing_not_resolved", "Pairing not yet resolved");
         }
         if (pairing.wallet.toLowerCase() !== wallet.toLowerCase()) {
-            throw new ApiError(403, "forbidden", "Forbidden");
+            throw new ApiError("forbidden", "Forbidden");
         }
         const revoked = await this.pairings.inTransaction(async (tx) => {
             if (!(await this.pairings.delete(pairingId, tx))) return null;

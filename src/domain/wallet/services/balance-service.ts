@@ -120,7 +120,7 @@ export class BalanceService {
     /** `GET /common/rate`: the price of one token, 400 `Invalid token` when there is none. */
     async rateOf(token: Address): Promise<FiatPrice> {
         const price = await this.pricing.priceOf(token);
-        if (!price) throw new ApiError(400, "invalid_token", "Invalid token");
+        if (!price) throw new ApiError("invalid_token", "Invalid token");
         return price;
     }
 

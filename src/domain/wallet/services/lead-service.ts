@@ -16,27 +16,25 @@ export class LeadService {
     async submit(table: string, body: { email: string } & Record<string, unknown>): Promise<void> {
         if (!table) {
             throw new ApiError(
-                400,
                 "missing_table",
                 "table query parameter is required (demo_request or simulation)",
             );
         }
         if (!TABLES.includes(table as LeadTable)) {
             throw new ApiError(
-                400,
                 "invalid_table",
                 "table must be either 'demo_request' or 'simulation'",
             );
         }
         const email = body.email.trim().toLowerCase();
-        if (!email) throw new ApiError(400, "missing_email", "email is required in request body");
+        if (!email) throw new ApiError("missing_email", "email is required in request body");
         const created = await this.leads.insert({
             tableName: table as LeadTable,
             email,
             fields: body,
         });
         if (!created) {
-            throw new ApiError(409, "lead_exists", "Record with this email already exists");
+            throw new ApiError("lead_exists", "Record with this email already exists");
         }
         this.wakeForwarder();
     }

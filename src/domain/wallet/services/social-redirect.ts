@@ -33,7 +33,6 @@ export async function socialExitFor(
     const url = parseTarget(target);
     if (!(await hosts.allows(url.hostname))) {
         throw new ApiError(
-            400,
             "redirect_host_not_allowed",
             "Invalid url: its host is not a registered product domain",
         );
@@ -66,4 +65,4 @@ function parseTarget(target: string): URL {
 }
 
 const invalidUrl = () =>
-    new ApiError(400, "invalid_url", "Invalid url: an absolute http(s) URL is expected");
+    new ApiError("invalid_url", "Invalid url: an absolute http(s) URL is expected");
