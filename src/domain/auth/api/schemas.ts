@@ -33,8 +33,6 @@ export const EcdsaWalletAuthSchema = t.Object({
     publicKey: AddressSchema,
 });
 
-export const ErrorSchema = t.Object({ error: t.String(), message: t.String() });
-
 export const WalletAuthHeadersSchema = t.Object({
     "x-wallet-auth": t.Optional(t.String()),
 });
