@@ -4,6 +4,7 @@ import {
     type ErrorCode,
     isErrorCode,
     routesAnswering,
+    STATUS_EXCEPTIONS,
 } from "../../src/infrastructure/errors/error-codes";
 import { startTestApp, type TestApp } from "../support/test-app";
 
@@ -191,6 +192,17 @@ test("every error code in the document is in the catalogue, under a status it an
         }
     }
     expect(report.sort().join("\n")).toBe("");
+    // And no exception is stale: each of its routes documents the code under its status.
+    for (const [code, byStatus] of Object.entries(STATUS_EXCEPTIONS)) {
+        for (const [status, { routes }] of Object.entries(byStatus)) {
+            for (const route of routes) {
+                const [method = "", path = ""] = route.split(" ");
+                const response = document.paths[path]?.[method.toLowerCase()]?.responses?.[status];
+                const codes = schemaOf(response)?.["x-error-codes"] as string[] | undefined;
+                expect(codes ?? [], `${route} ${status}`).toContain(code);
+            }
+        }
+    }
     // The document names the codes a client meets most: the derived ones at least.
     for (const code of ["validation", "unauthorized", "rate_limited"] satisfies ErrorCode[]) {
         expect(named.has(code), code).toBe(true);

@@ -29,7 +29,10 @@ export const ERROR_CODES = {
     },
     invalid_character: { status: 422, meaning: "A value contains a NUL character" },
     invalid_cookie: { status: 400, meaning: "A signed cookie's signature does not match" },
-    invalid_query: { status: 400, meaning: "The query string is not one the route accepts" },
+    invalid_query: {
+        status: 400,
+        meaning: "The query names neither of the alternatives the route needs",
+    },
     not_found: {
         status: 404,
         meaning: "No such path or method (or a route this deployment does not serve)",
@@ -115,18 +118,27 @@ export const ERROR_CODES = {
     oracle_not_found: { status: 404, meaning: "The product has no (enabled) purchase oracle" },
     tracker_not_found: { status: 404, meaning: "The product has no interactions webhook" },
     missing_hmac: { status: 400, meaning: "The x-hmac-sha256 header is missing" },
-    invalid_body: { status: 400, meaning: "The interaction body is not the expected shape" },
-    invalid_raw_interaction: { status: 400, meaning: "The raw interaction cannot be encoded" },
+    invalid_body: {
+        status: 400,
+        meaning: "The interactions webhook body is not the expected shape",
+    },
+    invalid_raw_interaction: {
+        status: 400,
+        meaning: "The raw interaction (key and data) cannot be encoded",
+    },
     no_interaction_contract: {
         status: 400,
         meaning: "The product has no interaction contract on-chain",
     },
-    invalid_wallet: { status: 403, meaning: "The wallet is not the SDK session's wallet" },
+    invalid_wallet: {
+        status: 403,
+        meaning: "An interaction names another wallet than the SDK session's",
+    },
 
     // Notifications.
     invalid_push_endpoint: {
         status: 422,
-        meaning: "The push subscription's endpoint is not an allowed push service",
+        meaning: "The push endpoint is not a public https URL that resolves",
     },
     invalid_filter_product_id: {
         status: 422,

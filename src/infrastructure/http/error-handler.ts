@@ -2,6 +2,7 @@ import { Elysia, type ValidationError } from "elysia";
 import type { Logger } from "pino";
 import { chainFailureReason, isChainUnavailable } from "../chain/chain-unavailable";
 import { ApiError, errorBody } from "../errors/api-error";
+import { ERROR_CODES, type ErrorCode } from "../errors/error-codes";
 import { isDatabaseUnavailable, isUnstorableText } from "../persistence";
 import { JSON_CONTENT_TYPE, representError, TEXT_CONTENT_TYPE } from "./error-representation";
 import { requestIdOf } from "./request-context";
@@ -39,7 +40,7 @@ function errorBodyOf({ code, error: thrown, request, set }: ErrorContext, logger
             ? ((thrown as Error).cause as ApiError)
             : thrown;
     if (error instanceof RequestValidationError) {
-        set.status = 422;
+        set.status = ERROR_CODES.validation.status;
         return validationBodyOf(error.on, error.issues);
     }
     if (error instanceof ApiError) {
@@ -50,19 +51,21 @@ function errorBodyOf({ code, error: thrown, request, set }: ErrorContext, logger
         const body = errorBody(error.code, error.message);
         return error.property === undefined ? body : { ...body, property: error.property };
     }
+    // The status of each code below is the catalogue's (infrastructure/errors/error-codes.ts).
+    const answer = (code: ErrorCode, message: string) => {
+        set.status = ERROR_CODES[code].status;
+        return errorBody(code, message);
+    };
     switch (code) {
         case "VALIDATION":
-            set.status = 422;
+            set.status = ERROR_CODES.validation.status;
             return validationBody(error as ValidationError);
         case "PARSE":
-            set.status = 400;
-            return errorBody("malformed_body", "The request body is not valid JSON");
+            return answer("malformed_body", "The request body is not valid JSON");
         case "NOT_FOUND":
-            set.status = 404;
-            return errorBody("not_found", "Not found");
+            return answer("not_found", "Not found");
         case "INVALID_COOKIE_SIGNATURE":
-            set.status = 400;
-            return errorBody("invalid_cookie", "Invalid cookie signature");
+            return answer("invalid_cookie", "Invalid cookie signature");
     }
     // Before the database check: viem's fetch errors carry ECONNREFUSED codes too.
     if (isChainUnavailable(error)) {
@@ -70,24 +73,20 @@ function errorBodyOf({ code, error: thrown, request, set }: ErrorContext, logger
             { requestId: requestIdOf(request), reason: chainFailureReason(error) },
             "chain unavailable",
         );
-        set.status = 503;
         set.headers["retry-after"] = "5";
-        return errorBody("chain_unavailable", "The blockchain node is unavailable, retry later");
+        return answer("chain_unavailable", "The blockchain node is unavailable, retry later");
     }
     if (isDatabaseUnavailable(error)) {
         logger.warn({ requestId: requestIdOf(request), err: error }, "database unavailable");
-        set.status = 503;
         set.headers["retry-after"] = "5";
-        return errorBody("service_unavailable", "The database is unavailable, retry later");
+        return answer("service_unavailable", "The database is unavailable, retry later");
     }
     if (isUnstorableText(error)) {
         // A NUL character that got past the request checks: PostgreSQL cannot store it.
-        set.status = 422;
-        return errorBody("invalid_character", "A value contains a NUL character");
+        return answer("invalid_character", "A value contains a NUL character");
     }
     logger.error({ requestId: requestIdOf(request), err: error }, "unhandled error");
-    set.status = 500;
-    return errorBody("internal_error", "Internal server error");
+    return answer("internal_error", "Internal server error");
 }
 
 function validationBody(error: Pick<ValidationError, "all" | "type">) {
@@ -104,7 +103,7 @@ function validationBodyOf(on: string, issues: ValidationIssue[]) {
     const first = issues[0] ?? { property: "/", message: "Invalid value" };
     const field = first.property === "/" ? on : `${on} ${first.property}`;
     return {
-        error: "validation",
+        error: "validation" satisfies ErrorCode,
         type: "validation",
         on,
         property: first.property,

@@ -134,6 +134,22 @@ const STATUS_TEXT: Record<string, string> = {
     "503": "Unavailable",
 };
 
+/**
+ * The 422 of a route that validates input: the validation body, or either body when the route
+ * declares 422 codes of its own (`apiErrors({ 422: [...] })`, a rule its service checks).
+ */
+function withValidation(declared: Response | undefined): Response {
+    const schema = declared?.content?.["application/json"]?.schema;
+    const codes = (schema?.["x-error-codes"] as ErrorCode[] | undefined) ?? [];
+    if (!schema || codes.includes("validation")) return declared ?? derived[422];
+    return {
+        content: json({
+            anyOf: [validationBody, schema],
+            "x-error-codes": ["validation", ...codes],
+        }),
+    };
+}
+
 /** Whether a request needs a session: one security alternative, and none is anonymous (`{}`). */
 const requiresSession = (operation: Operation) =>
     (operation.security?.length ?? 0) > 0 &&
@@ -156,7 +172,7 @@ export function completeOpenApiDocument<D extends OpenApiDocument>(
         for (const [method, operation] of Object.entries(methods)) {
             operation.responses ??= {};
             const responses = operation.responses;
-            if (hasValidatedInput(operation)) responses["422"] ??= derived[422];
+            if (hasValidatedInput(operation)) responses["422"] = withValidation(responses["422"]);
             if (requiresSession(operation)) responses["401"] ??= derived[401];
             if (options.isRateLimited(method.toUpperCase(), path))
                 responses["429"] ??= derived[429];

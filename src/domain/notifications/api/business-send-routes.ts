@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import type { Address } from "viem";
-import type { sessionMacros } from "../../../infrastructure/http";
+import { apiErrors, type sessionMacros } from "../../../infrastructure/http";
 import type { Targets } from "../services/audience-resolver";
 import type { BroadcastService } from "../services/broadcast-service";
 import { SendNotificationModel, SendNotificationResultModel } from "./models";
@@ -23,7 +23,17 @@ export function businessSendRoutes(
             {
                 withBusinessAuthent: true,
                 body: SendNotificationModel,
-                response: { 200: SendNotificationResultModel },
+                response: {
+                    200: SendNotificationResultModel,
+                    ...apiErrors({
+                        422: [
+                            "payload_too_large",
+                            "invalid_filter_product_id",
+                            "invalid_reward_bound",
+                            "rewards_filter_unavailable",
+                        ],
+                    }),
+                },
                 detail: {
                     summary: "Web Push broadcast to wallets that interacted with your products",
                     tags: ["notifications"],

@@ -8,6 +8,10 @@ const ownDeviceResponses = {
     200: t.Void(),
     ...apiErrors({ 401: ["unauthorized"], 403: ["paired_device_forbidden"] }),
 };
+const registerResponses = {
+    ...ownDeviceResponses,
+    ...apiErrors({ 422: ["invalid_push_endpoint"] }),
+};
 
 /** `/wallet/notifications/tokens*`: the wallet's own Web Push subscriptions. */
 export function walletTokenRoutes(
@@ -24,7 +28,7 @@ export function walletTokenRoutes(
             {
                 withOwnDeviceWalletAuthent: true,
                 body: PushSubscriptionModel,
-                response: ownDeviceResponses,
+                response: registerResponses,
                 detail: {
                     summary: "Register a Web Push subscription",
                     description:
