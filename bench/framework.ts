@@ -11,7 +11,7 @@ const orderBody = JSON.stringify({ name: "shoes", quantity: 2 });
  */
 export async function runFrameworkBench(): Promise<BenchRow[]> {
     const app = await startTestApp({
-        extraRoutes: () =>
+        placeholderRoutes: () =>
             new Elysia().post("/bench/orders", ({ body }) => ({ accepted: body.quantity }), {
                 body: t.Object({
                     name: t.String({ minLength: 1 }),

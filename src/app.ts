@@ -1,14 +1,10 @@
 import { type AnyElysia, Elysia } from "elysia";
 import packageJson from "../package.json";
-import { businessApi } from "./api/business";
-import { commonApi } from "./api/common";
-import type { ApiDependencies } from "./api/dependencies";
-import { extApi } from "./api/ext";
+import { adminWalletRoutes } from "./api/admin-wallet";
 import { healthRoutes } from "./api/health";
 import { legacyRoutes } from "./api/legacy";
 import { metricsRoutes } from "./api/metrics";
 import { isRateLimitedOperation, rateLimits } from "./api/rate-limits";
-import { walletApi } from "./api/wallet";
 import type { Domains } from "./domains";
 import type { Infrastructure } from "./infrastructure";
 import {
@@ -21,11 +17,6 @@ import {
     sessionMacros,
 } from "./infrastructure/http";
 
-export type CreateAppOptions = {
-    /** Extra routes mounted before the legacy catch-all (tests use it for placeholders). */
-    extraRoutes?: (infra: Infrastructure) => AnyElysia;
-};
-
 /**
  * What the SDK calls from a shop's own pages (sdk/core `trackPurchaseStatus`), under its legacy
  * path too: minted products' sites may call these cross-origin.
@@ -37,9 +28,18 @@ const SDK_PATHS_FROM_MERCHANT_SITES = new Set([
 const isSdkPathFromMerchantSites = (path: string) =>
     SDK_PATHS_FROM_MERCHANT_SITES.has(path.replace(/\/$/, ""));
 
-/** Composes the API in the seed's order: logger, CORS, health, common, business, wallet, ext, legacy. */
-export function createApp(infra: Infrastructure, domains: Domains, options: CreateAppOptions = {}) {
-    const deps: ApiDependencies = { infra, domains, sessionMacros: sessionMacros(infra.tokens) };
+/**
+ * Composes the API in the seed's order: logger, CORS, health, common, business, wallet, ext,
+ * legacy. Every route file declares its full path (`grep -rn '"/wallet/balance' src` finds it);
+ * the README's route table maps each route to its file.
+ */
+export function createApp(infra: Infrastructure, domains: Domains) {
+    // Built once; every route group that authenticates receives this one instance.
+    const macros = sessionMacros({
+        tokens: infra.tokens,
+        productRoles: infra.productRoles,
+        legacyRawAddressAuth: infra.config.interactions.legacyRawAddressAuth,
+    });
     const limits = infra.config.http;
     let root: AnyElysia | undefined;
     const routeBodies = new RouteBodies(() => root);
@@ -72,11 +72,25 @@ export function createApp(infra: Infrastructure, domains: Domains, options: Crea
         .use(openapiDocs(packageJson.version, { isRateLimited: isRateLimitedOperation }))
         .use(healthRoutes(infra))
         .use(metricsRoutes(infra))
-        .use(commonApi(deps))
-        .use(businessApi(deps))
-        .use(walletApi(deps))
-        .use(extApi(deps));
-    if (options.extraRoutes) routes.use(options.extraRoutes(infra));
+        .use(macros)
+        // /common: public helpers (admin wallets, rates, social redirect, lead capture).
+        .use(adminWalletRoutes(infra))
+        .use(domains.wallet.routes.common())
+        // /business: the merchant dashboard (SIWE sessions). Auth first: it needs no session.
+        .use(domains.auth.routes.business())
+        .use(domains.business.routes.business(macros))
+        .use(domains.notifications.routes.business(macros))
+        .use(domains.oracle.routes.business(macros))
+        .use(domains.interactions.routes.business(macros))
+        // /wallet: the wallet app and the SDK (passkey and SDK sessions). Auth first.
+        .use(domains.auth.routes.wallet(macros))
+        .use(domains.notifications.routes.wallet(macros))
+        .use(domains.pairing.routes.wallet(macros))
+        .use(domains.wallet.routes.wallet(macros))
+        .use(domains.interactions.routes.wallet(macros))
+        // /ext: server-to-server webhooks of shops and merchants' backends (HMAC-signed).
+        .use(domains.oracle.routes.ext())
+        .use(domains.interactions.routes.ext());
     // The legacy catch-all re-enters the finished app in-process with the rewritten request.
     let dispatch: (request: Request) => Promise<Response> = async () => new Response(null);
     const app = routes.use(legacyRoutes((request) => dispatch(request)));
@@ -91,7 +105,3 @@ export function createApp(infra: Infrastructure, domains: Domains, options: Crea
 
 /** The whole API, for Eden Treaty: `treaty<App>(url)`. */
 export type App = ReturnType<typeof createApp>;
-export type CommonApp = ReturnType<typeof commonApi>;
-export type BusinessApp = ReturnType<typeof businessApi>;
-export type WalletApp = ReturnType<typeof walletApi>;
-export type ExtApp = ReturnType<typeof extApi>;

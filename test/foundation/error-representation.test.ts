@@ -8,7 +8,7 @@ let server: TestApp;
 beforeAll(async () => {
     server = await startTestApp({
         env: { RATE_LIMIT_NONCE: "1/60" },
-        extraRoutes: () =>
+        placeholderRoutes: () =>
             new Elysia().post("/test/orders", ({ body }) => ({ received: body.name }), {
                 body: t.Object({ name: t.String({ minLength: 1 }) }),
             }),

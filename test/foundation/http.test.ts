@@ -8,7 +8,7 @@ let server: TestApp;
 
 beforeAll(async () => {
     server = await startTestApp({
-        extraRoutes: () =>
+        placeholderRoutes: () =>
             new Elysia()
                 .post("/test/orders", ({ body }) => ({ received: body.name }), {
                     body: t.Object({

@@ -5,15 +5,23 @@ import { sessionMacros } from "../../src/infrastructure/http";
 import { businessSessionsTable } from "../../src/infrastructure/sessions";
 import { readJson, startTestApp, type TestApp } from "../support/test-app";
 
+/** The app's own session macros, built as `createApp` builds them. */
+const macrosOf = (infra: TestApp["infra"]) =>
+    sessionMacros({
+        tokens: infra.tokens,
+        productRoles: infra.productRoles,
+        legacyRawAddressAuth: infra.config.interactions.legacyRawAddressAuth,
+    });
+
 let server: TestApp;
 const wallet = "0x1111111111111111111111111111111111111111";
 const publicKey = { x: `0x${"01".repeat(32)}`, y: `0x${"02".repeat(32)}` } as const;
 
 beforeAll(async () => {
     server = await startTestApp({
-        extraRoutes: (infra) =>
+        placeholderRoutes: (infra) =>
             new Elysia()
-                .use(sessionMacros(infra.tokens))
+                .use(macrosOf(infra))
                 .get("/test/wallet", ({ walletSession }) => walletSession.address, {
                     withWalletAuthent: true,
                 })
@@ -238,9 +246,9 @@ describe("secret rotation", () => {
                 JWT_BUSINESS_SECRET: "n".repeat(40),
                 JWT_BUSINESS_SECRET_PREVIOUS: previous,
             },
-            extraRoutes: (infra) =>
+            placeholderRoutes: (infra) =>
                 new Elysia()
-                    .use(sessionMacros(infra.tokens))
+                    .use(macrosOf(infra))
                     .get("/test/business", ({ businessSession }) => businessSession.wallet, {
                         withBusinessAuthent: true,
                     }),

@@ -117,7 +117,7 @@ describe("the wallet's SDK token refresh (useGetSafeSdkSession)", () => {
         ]);
         expect(wallet.store.sessionClears).toBe(0);
         const verified = await app.infra.tokens.verifySdk(sdkSession?.token);
-        expect(verified?.address).toBe(address);
+        expect<string | undefined>(verified?.address).toBe(address);
         // The refreshed token is the one the wallet keeps, and it is valid.
         const again = await wallet.getSafeSdkSession();
         expect(again.steps).toEqual([{ step: "isValid", status: 200 }]);

@@ -28,7 +28,12 @@ export type TestApp = {
 
 export type TestAppOptions = {
     env?: Record<string, string>;
-    extraRoutes?: (infra: Infrastructure) => AnyElysia;
+    /**
+     * Placeholder routes of a test (a validated body, a crash...), added to the created app as
+     * any Elysia plugin is: they get the app's global hooks (errors, bodies, logging), and the
+     * legacy catch-all answers only paths that no route matches.
+     */
+    placeholderRoutes?: (infra: Infrastructure) => AnyElysia;
     /**
      * Another instance of the same deployment: share that app's database and secrets instead of
      * creating new ones (PostgreSQL only: an in-memory PGlite cannot be shared). Stop it last.
@@ -67,10 +72,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     });
     const jobs = new JobScheduler(infra.database, infra.logger, infra.metrics);
     const domains = createDomains(infra, jobs);
-    const app = createApp(infra, domains, { extraRoutes: options.extraRoutes }).listen({
-        port: 0,
-        hostname: "127.0.0.1",
-    });
+    const app = createApp(infra, domains);
+    if (options.placeholderRoutes) app.use(options.placeholderRoutes(infra));
+    app.listen({ port: 0, hostname: "127.0.0.1" });
     const url = `http://127.0.0.1:${app.server?.port}`;
     return {
         url,

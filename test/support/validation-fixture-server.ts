@@ -6,7 +6,7 @@ import { Elysia, t } from "elysia";
 import { startTestApp } from "./test-app";
 
 const server = await startTestApp({
-    extraRoutes: () =>
+    placeholderRoutes: () =>
         new Elysia().post("/test/orders", ({ body }) => body, {
             body: t.Object({ name: t.String({ minLength: 1 }), quantity: t.Integer() }),
         }),

@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import type { Address, Hex } from "viem";
 import type { Infrastructure } from "../../infrastructure";
 import { ecdsaWalletAddress, webAuthnWalletAddress } from "../../infrastructure/blockchain";
-import { sessionMacros } from "../../infrastructure/http";
+import type { SessionMacros } from "../../infrastructure/http";
 import type { JobScheduler } from "../../infrastructure/jobs";
 import {
     businessLoginRoutes,
@@ -96,17 +96,22 @@ export function createAuthDomain(infra: Infrastructure, jobs: JobScheduler) {
     });
 
     return {
-        /** Mounted under `/wallet`: `/wallet/auth/*`. */
-        walletRoutes: new Elysia({ name: "auth-wallet-routes", seed: tokens.instanceId })
-            .use(challengeRoutes(challenges))
-            .use(loginRoutes(passkeyLogins, ecdsaLogins))
-            .use(registerRoutes(registrations))
-            .use(sdkRoutes(sessionMacros(tokens), sessions, passkeyLogins))
-            .use(sessionRoutes(sessions)),
-        /** Mounted first under `/business`: `/business/auth/{nonce,login,logout}`. */
-        businessRoutes: new Elysia({ name: "auth-business-routes", seed: tokens.instanceId })
-            .use(businessLoginRoutes(businessLogins))
-            .use(businessSessionRoutes(new BusinessSessionService(tokens))),
+        /** Mounted by `src/app.ts`; each route file declares its full paths. */
+        routes: {
+            /** `/wallet/auth/*`. */
+            wallet: (macros: SessionMacros) =>
+                new Elysia({ name: "auth-wallet-routes", seed: tokens.instanceId })
+                    .use(challengeRoutes(challenges))
+                    .use(loginRoutes(passkeyLogins, ecdsaLogins))
+                    .use(registerRoutes(registrations))
+                    .use(sdkRoutes(macros, sessions, passkeyLogins))
+                    .use(sessionRoutes(sessions)),
+            /** `/business/auth/{nonce,login,logout}`: first under `/business` (no session). */
+            business: () =>
+                new Elysia({ name: "auth-business-routes", seed: tokens.instanceId })
+                    .use(businessLoginRoutes(businessLogins))
+                    .use(businessSessionRoutes(new BusinessSessionService(tokens))),
+        },
         /** The passkeys of a wallet (for other domains, e.g. pairing and signature options). */
         authenticatorsOfWallet: (wallet: Address) => authenticators.findByWallet(wallet),
         /** Closes the MongoDB client when that store is used. */

@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import type { Infrastructure } from "../../infrastructure";
-import { sessionMacros } from "../../infrastructure/http";
+import type { SessionMacros } from "../../infrastructure/http";
 import type { JobScheduler } from "../../infrastructure/jobs";
 import { fundingRoutes } from "./api/funding-routes";
 import { mintRoutes } from "./api/mint-routes";
@@ -42,15 +42,17 @@ export function createBusinessDomain(infra: Infrastructure, _jobs: JobScheduler)
     );
     const roles = new ProductRolesService(infra.productRoles);
     const funding = new TestFundingService(chain, registry, config.isRunningInProd);
-    const macros = sessionMacros(infra.tokens);
 
     return {
         /** Hosts of the products we minted (merchant-site CORS, `/common/social` targets). */
         mintedDomains: mintedDomains as MintedHosts,
-        /** Mounted under `/business`. */
-        businessRoutes: new Elysia({ name: "business-domain" })
-            .use(mintRoutes(macros, domains, minting))
-            .use(rolesRoutes(macros, roles))
-            .use(fundingRoutes(macros, funding)),
+        /** Mounted by `src/app.ts`; each route file declares its full paths. */
+        routes: {
+            business: (macros: SessionMacros) =>
+                new Elysia({ name: "business-domain" })
+                    .use(mintRoutes(macros, domains, minting))
+                    .use(rolesRoutes(macros, roles))
+                    .use(fundingRoutes(macros, funding)),
+        },
     };
 }

@@ -1,6 +1,6 @@
 import type { Address, Hex } from "viem";
 import type { Infrastructure } from "../../infrastructure";
-import type { sessionMacros } from "../../infrastructure/http";
+import type { SessionMacros } from "../../infrastructure/http";
 import type { Job, JobScheduler } from "../../infrastructure/jobs";
 import { requireCanonicalProductId } from "../../utils/product-id";
 import { businessInteractionsWebhookRoutes } from "./api/business-interactions-webhook-routes";
@@ -30,8 +30,6 @@ export type InteractionsDomainOptions = {
     /** The oracle domain's door (proofs); without it the purchase tracker waits. */
     oracle?: OraclePort;
 };
-
-type SessionMacros = ReturnType<typeof sessionMacros>;
 
 /** Wires the interactions domain: repositories, services, jobs and routes. */
 export function createInteractionsDomain(
@@ -147,11 +145,7 @@ export function createInteractionsDomain(
         onTracked: () => purchaseTrackerJob.wake(),
     });
     const estimator = new RewardEstimator({ clients, chain, rates: fixedRates(deployment) });
-    const trackerAdmin = new BackendTrackerAdmin({
-        db,
-        trackers: backendTrackers,
-        roles: infra.productRoles,
-    });
+    const trackerAdmin = new BackendTrackerAdmin({ db, trackers: backendTrackers });
 
     infra.metrics.queueDepth(
         "interactions_queue_depth",
@@ -216,15 +210,14 @@ export function createInteractionsDomain(
         },
         /** Direct access to the job bodies (tests drive time-dependent runs through these). */
         services: { retrier, executor, simulator, purchaseTracker },
+        /** Mounted by `src/app.ts`; each route file declares its full paths. */
         routes: {
             wallet: (macros: SessionMacros) =>
                 walletInteractionsRoutes({
                     macros,
-                    tokens: infra.tokens,
                     intake,
                     listener,
                     estimator,
-                    legacyRawAddressAuth: infra.config.interactions.legacyRawAddressAuth,
                     limiter: infra.rateLimiter,
                 }),
             ext: () =>

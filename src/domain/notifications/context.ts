@@ -1,5 +1,5 @@
 import type { Infrastructure } from "../../infrastructure";
-import { sessionMacros } from "../../infrastructure/http";
+import type { SessionMacros } from "../../infrastructure/http";
 import type { JobScheduler } from "../../infrastructure/jobs";
 import { businessSendRoutes } from "./api/business-send-routes";
 import { walletTokenRoutes } from "./api/wallet-token-routes";
@@ -83,13 +83,13 @@ export function createNotificationsDomain(
         requestCleanup,
     );
     const broadcastService = new BroadcastService(audience, delivery, requestCleanup);
-    const macros = sessionMacros(infra.tokens);
 
     return {
-        /** Mounted under `/wallet`. */
-        walletRoutes: walletTokenRoutes(macros, tokenService),
-        /** Mounted under `/business`. */
-        businessRoutes: businessSendRoutes(macros, broadcastService),
+        /** Mounted by `src/app.ts`; each route file declares its full paths. */
+        routes: {
+            wallet: (macros: SessionMacros) => walletTokenRoutes(macros, tokenService),
+            business: (macros: SessionMacros) => businessSendRoutes(macros, broadcastService),
+        },
         /** For the pairing domain: alert a wallet's devices of a pending signature request. */
         signatureRequestNotifier: createSignatureRequestNotifier(delivery, logger),
         /** The VAPID public key browsers subscribe with (`applicationServerKey`). */

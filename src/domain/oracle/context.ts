@@ -1,6 +1,6 @@
 import type { Hex } from "viem";
 import type { Infrastructure } from "../../infrastructure";
-import { sessionMacros } from "../../infrastructure/http";
+import type { SessionMacros } from "../../infrastructure/http";
 import type { JobScheduler } from "../../infrastructure/jobs";
 import { oracleSetupRoutes } from "./api/oracle-setup-routes";
 import { oracleWebhookRoutes } from "./api/webhook-routes";
@@ -75,7 +75,7 @@ export function createOracleDomain(infra: Infrastructure, jobs: JobScheduler) {
         shopifyApiSecret: infra.config.oracle.shopifyApiSecret,
         onOrderCommitted,
     });
-    const setup = new OracleSetupService(oracles, infra.productRoles);
+    const setup = new OracleSetupService(oracles);
 
     infra.metrics.queueDepth(
         "oracle_unsynced_roots",
@@ -83,15 +83,17 @@ export function createOracleDomain(infra: Infrastructure, jobs: JobScheduler) {
         () => oracles.countUnsynced(),
     );
     return {
-        /** Mounted under `/ext`. */
-        webhookRoutes: oracleWebhookRoutes(
-            ingest,
-            infra.config.http.webhookMaxBodyBytes,
-            (platform, outcome) =>
-                infra.metrics.webhookDeliveries.inc({ source: platform, outcome }),
-        ),
-        /** Mounted under `/business`. */
-        businessRoutes: oracleSetupRoutes(sessionMacros(infra.tokens), setup),
+        /** Mounted by `src/app.ts`; each route file declares its full paths. */
+        routes: {
+            ext: () =>
+                oracleWebhookRoutes(
+                    ingest,
+                    infra.config.http.webhookMaxBodyBytes,
+                    (platform, outcome) =>
+                        infra.metrics.webhookDeliveries.inc({ source: platform, outcome }),
+                ),
+            business: (macros: SessionMacros) => oracleSetupRoutes(macros, setup),
+        },
         /** Proofs for the interactions domain's purchase tracker. */
         proofs: {
             forPurchaseToken: (params: { token: string; externalPurchaseId: string }) =>

@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import type { Infrastructure } from "../../infrastructure";
-import { sessionMacros } from "../../infrastructure/http";
+import type { SessionMacros } from "../../infrastructure/http";
 import type { JobScheduler } from "../../infrastructure/jobs";
 import { pairingRoutes } from "./api/pairing-routes";
 import { pairingSocketRoute } from "./api/pairing-socket-route";
@@ -44,15 +44,17 @@ export function createPairingDomain(
     });
 
     return {
-        /** Mounted under `/wallet`: the HTTP routes and the WebSocket. */
-        walletRoutes: new Elysia({ name: "pairing" })
-            .use(pairingRoutes(sessionMacros(infra.tokens), management))
-            .use(
-                pairingSocketRoute(sockets, {
-                    maxPerIp: infra.config.sockets.maxPerIp,
-                    trustedProxyHops: infra.config.trustedProxyHops,
-                }),
-            ),
+        /** Mounted by `src/app.ts`; each route file declares its full paths. */
+        routes: {
+            /** The HTTP routes and the WebSocket. */
+            wallet: (macros: SessionMacros) =>
+                new Elysia({ name: "pairing" }).use(pairingRoutes(macros, management)).use(
+                    pairingSocketRoute(sockets, {
+                        maxPerIp: infra.config.sockets.maxPerIp,
+                        trustedProxyHops: infra.config.trustedProxyHops,
+                    }),
+                ),
+        },
         cleanupJob,
     };
 }

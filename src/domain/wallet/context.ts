@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { type Address, createPublicClient, type Hex, http } from "viem";
 import type { Infrastructure } from "../../infrastructure";
-import { sessionMacros } from "../../infrastructure/http";
+import type { SessionMacros } from "../../infrastructure/http";
 import type { JobScheduler } from "../../infrastructure/jobs";
 import { requireCanonicalProductId } from "../../utils/product-id";
 import { balanceRoutes } from "./api/balance-routes";
@@ -114,17 +114,22 @@ export function createWalletDomain(
     };
 
     return {
-        /** Mounted under `/wallet`. */
-        walletRoutes: balanceRoutes(sessionMacros(infra.tokens), balances),
-        /** Mounted under `/common`. */
-        commonRoutes: new Elysia({ name: "wallet-common" })
-            .use(rateRoutes(balances))
-            .use(
-                socialRoutes(
-                    socialRedirectHosts(config.wallet.socialRedirectHosts, deps.mintedHosts),
-                ),
-            )
-            .use(airtableRoutes(leadService)),
+        /** Mounted by `src/app.ts`; each route file declares its full paths. */
+        routes: {
+            wallet: (macros: SessionMacros) => balanceRoutes(macros, balances),
+            common: () =>
+                new Elysia({ name: "wallet-common" })
+                    .use(rateRoutes(balances))
+                    .use(
+                        socialRoutes(
+                            socialRedirectHosts(
+                                config.wallet.socialRedirectHosts,
+                                deps.mintedHosts,
+                            ),
+                        ),
+                    )
+                    .use(airtableRoutes(leadService)),
+        },
         /** The reward index's read API. */
         rewards: {
             /**

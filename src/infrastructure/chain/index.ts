@@ -5,4 +5,4 @@ export {
     rethrowChainUnavailable,
 } from "./chain-unavailable";
 export { type Chain, type ChainOptions, connectChain } from "./connect-chain";
-export { type ProductRoles, ProductRolesReader } from "./product-roles-reader";
+export { holdsRole, type ProductRoles, ProductRolesReader } from "./product-roles-reader";

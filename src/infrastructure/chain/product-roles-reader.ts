@@ -11,6 +11,13 @@ import {
 export type ProductRoles = { isOwner: boolean; roles: bigint };
 
 /**
+ * The seed's rule, the only place it is written: the owner holds every role; anyone else holds
+ * a role through its bit or the administrator bit.
+ */
+export const holdsRole = ({ isOwner, roles }: ProductRoles, role: bigint): boolean =>
+    isOwner || (roles & (role | PRODUCT_ROLES.admin)) !== 0n;
+
+/**
  * A wallet's roles on a product, read on-chain in one multicall (owner + role bitmask) and cached
  * for 60 s. Routes that change roles call `invalidate` so their own changes show at once.
  */
@@ -58,10 +65,9 @@ export class ProductRolesReader {
         return result;
     }
 
-    /** The seed's rule: the owner passes every check; otherwise the role bit or the admin bit. */
+    /** Whether the wallet holds `role` on the product (`holdsRole`). */
     async hasRoleOrAdmin(productId: bigint | Hex, wallet: Address, role: bigint): Promise<boolean> {
-        const { isOwner, roles } = await this.rolesOf(productId, wallet);
-        return isOwner || (roles & (role | PRODUCT_ROLES.admin)) !== 0n;
+        return holdsRole(await this.rolesOf(productId, wallet), role);
     }
 
     invalidate(productId: bigint | Hex, wallet: Address): void {

@@ -19,4 +19,10 @@ export {
 export { requestBodies } from "./request-bodies";
 export { requestIdOf } from "./request-context";
 export { requestLogger } from "./request-logger";
-export { isOwnDeviceSession, sessionMacros } from "./session-macros";
+export {
+    isOwnDeviceSession,
+    type ProductRoleName,
+    type SessionMacroDeps,
+    type SessionMacros,
+    sessionMacros,
+} from "./session-macros";

@@ -1,6 +1,10 @@
 import { type Static, Type as T } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
-import { AddressSchema, HexSchema } from "../../utils/schemas";
+import type { Address } from "viem";
+import { AddressSchema as AddressString, HexSchema } from "../../utils/schemas";
+
+/** An address claim: checked as `AddressString`, typed as viem's `Address` for the handlers. */
+const AddressSchema = T.Unsafe<Address>(AddressString);
 
 /** Registered claims. `iat` may be seconds (ours) or milliseconds (tokens issued by the seed). */
 const registered = {

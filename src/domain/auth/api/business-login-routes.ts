@@ -3,10 +3,10 @@ import { apiErrors } from "../../../infrastructure/http";
 import type { BusinessLoginService } from "../services/business-login-service";
 import { AddressSchema, HexSchema } from "./schemas";
 
-/** `GET /auth/nonce` and `POST /auth/login` of the merchant dashboard (SIWE). */
+/** `GET /business/auth/nonce` and `POST /business/auth/login` of the merchant dashboard (SIWE). */
 export function businessLoginRoutes(logins: BusinessLoginService) {
     return new Elysia()
-        .get("/auth/nonce", () => logins.issueNonce(), {
+        .get("/business/auth/nonce", () => logins.issueNonce(), {
             detail: {
                 summary: "A SIWE nonce (single use, 10 minutes)",
                 description:
@@ -21,7 +21,7 @@ export function businessLoginRoutes(logins: BusinessLoginService) {
             },
         })
         .post(
-            "/auth/login",
+            "/business/auth/login",
             ({ body, headers }) => logins.login({ ...body, origin: headers.origin }),
             {
                 headers: t.Object({ origin: t.Optional(t.String()) }),

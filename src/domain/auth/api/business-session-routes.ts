@@ -2,10 +2,10 @@ import { Elysia, t } from "elysia";
 import { apiErrors } from "../../../infrastructure/http";
 import type { BusinessSessionService } from "../services/business-session-service";
 
-/** `POST /auth/logout` of the merchant dashboard (mounted under `/business`). */
+/** `POST /business/auth/logout` of the merchant dashboard. */
 export function businessSessionRoutes(sessions: BusinessSessionService) {
     return new Elysia().post(
-        "/auth/logout",
+        "/business/auth/logout",
         ({ headers }) => sessions.logout(headers["x-business-auth"]),
         {
             headers: t.Object({ "x-business-auth": t.Optional(t.String()) }),

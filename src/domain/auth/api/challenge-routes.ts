@@ -2,9 +2,9 @@ import { Elysia, t } from "elysia";
 import type { ChallengeService } from "../services/challenge-service";
 import { HexSchema } from "./schemas";
 
-/** `POST /auth/challenge`: a fresh single-use WebAuthn challenge (login, register, SDK, ECDSA). */
+/** `POST /wallet/auth/challenge`: a fresh single-use WebAuthn challenge (login, register, SDK, ECDSA). */
 export function challengeRoutes(challenges: ChallengeService) {
-    return new Elysia().post("/auth/challenge", () => challenges.issue(), {
+    return new Elysia().post("/wallet/auth/challenge", () => challenges.issue(), {
         detail: {
             summary: "Issue a WebAuthn challenge",
             description:

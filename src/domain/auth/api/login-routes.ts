@@ -9,10 +9,10 @@ import {
     WebAuthnWalletAuthSchema,
 } from "./schemas";
 
-/** `POST /auth/login` (passkey) and `POST /auth/ecdsaLogin` (EOA signer). */
+/** `POST /wallet/auth/login` (passkey) and `POST /wallet/auth/ecdsaLogin` (EOA signer). */
 export function loginRoutes(passkeys: PasskeyLoginService, ecdsa: EcdsaLoginService) {
     return new Elysia()
-        .post("/auth/login", ({ body }) => passkeys.login(body), {
+        .post("/wallet/auth/login", ({ body }) => passkeys.login(body), {
             body: t.Object(
                 {
                     expectedChallenge: HexSchema,
@@ -44,7 +44,7 @@ export function loginRoutes(passkeys: PasskeyLoginService, ecdsa: EcdsaLoginServ
                 ...apiErrors({ 404: ["invalid_signature"] }),
             },
         })
-        .post("/auth/ecdsaLogin", ({ body }) => ecdsa.login(body), {
+        .post("/wallet/auth/ecdsaLogin", ({ body }) => ecdsa.login(body), {
             body: t.Object(
                 {
                     expectedChallenge: t.String({ minLength: 1, maxLength: 256 }),

@@ -8,10 +8,10 @@ import {
     WebAuthnWalletAuthSchema,
 } from "./schemas";
 
-/** `POST /auth/register`: registers a passkey and opens its wallet session. */
+/** `POST /wallet/auth/register`: registers a passkey and opens its wallet session. */
 export function registerRoutes(registrations: PasskeyRegistrationService) {
     return new Elysia().post(
-        "/auth/register",
+        "/wallet/auth/register",
         ({ body, headers }) => registrations.register(body, headers["x-wallet-auth"]),
         {
             headers: WalletAuthHeadersSchema,

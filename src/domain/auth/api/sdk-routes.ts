@@ -1,20 +1,20 @@
 import { Elysia, t } from "elysia";
 import { ApiError } from "../../../infrastructure/errors/api-error";
-import { apiErrors, type sessionMacros } from "../../../infrastructure/http";
+import { apiErrors, type SessionMacros } from "../../../infrastructure/http";
 import type { PasskeyLoginService } from "../services/passkey-login-service";
 import type { WalletSessionService } from "../services/wallet-session-service";
 import { AddressSchema, HexSchema, SdkTokenSchema } from "./schemas";
 
-/** `/auth/sdk/*`: SDK tokens from a wallet session or a passkey signature, and their check. */
+/** `/wallet/auth/sdk/*`: SDK tokens from a wallet session or a passkey signature, and their check. */
 export function sdkRoutes(
-    macros: ReturnType<typeof sessionMacros>,
+    macros: SessionMacros,
     sessions: WalletSessionService,
     passkeys: PasskeyLoginService,
 ) {
     return new Elysia({ tags: ["auth"] })
         .use(macros)
         .get(
-            "/auth/sdk/generate",
+            "/wallet/auth/sdk/generate",
             ({ walletSession }) => sessions.generateSdkToken(walletSession),
             {
                 withWalletAuthent: true,
@@ -23,7 +23,7 @@ export function sdkRoutes(
             },
         )
         .post(
-            "/auth/sdk/fromWebAuthNSignature",
+            "/wallet/auth/sdk/fromWebAuthNSignature",
             ({ body }) => passkeys.sdkTokenFromSignature(body),
             {
                 body: t.Object(
@@ -53,7 +53,7 @@ export function sdkRoutes(
             },
         )
         .get(
-            "/auth/sdk/isValid",
+            "/wallet/auth/sdk/isValid",
             async ({ headers }) => {
                 const validity = await sessions.sdkTokenValidity(headers["x-wallet-sdk-auth"]);
                 if (!validity) throw new ApiError("unauthorized", "Unauthorized");

@@ -7,16 +7,16 @@ import { AddressSchema, P256PublicKeySchema, WalletAuthHeadersSchema } from "./s
 const clearBusinessAuthCookie =
     "businessAuth=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT";
 
-/** `/auth/routing`, `/auth/logout`, `/auth/session`. */
+/** `/wallet/auth/routing`, `/wallet/auth/logout`, `/wallet/auth/session`. */
 export function sessionRoutes(sessions: WalletSessionService) {
     return new Elysia({ tags: ["auth"] })
-        .get("/auth/routing", () => "evm" as const, {
+        .get("/wallet/auth/routing", () => "evm" as const, {
             query: t.Object({ origin: t.String() }),
             response: { 200: t.Literal("evm", { description: "Text body" }) },
             detail: { summary: "Which stack serves the origin (always `evm`)" },
         })
         .post(
-            "/auth/logout",
+            "/wallet/auth/logout",
             async ({ headers, set }) => {
                 await sessions.logout(headers["x-wallet-auth"]);
                 if (/(?:^|;\s*)businessAuth=/.test(headers.cookie ?? "")) {
@@ -35,7 +35,7 @@ export function sessionRoutes(sessions: WalletSessionService) {
                 },
             },
         )
-        .get("/auth/session", ({ headers }) => sessions.describe(headers["x-wallet-auth"]), {
+        .get("/wallet/auth/session", ({ headers }) => sessions.describe(headers["x-wallet-auth"]), {
             headers: WalletAuthHeadersSchema,
             detail: {
                 summary: "The decoded wallet session",

@@ -1,22 +1,15 @@
 import { Elysia, t } from "elysia";
 import type { Address } from "viem";
-import { apiErrors, type sessionMacros } from "../../../infrastructure/http";
+import { apiErrors, type SessionMacros } from "../../../infrastructure/http";
 import type { TestFundingService } from "../services/test-funding-service";
 import { TestTokenBody } from "./models";
 
-/** `POST /funding/getTestToken`: test tokens for a campaign bank (never in production). */
-export function fundingRoutes(
-    macros: ReturnType<typeof sessionMacros>,
-    funding: TestFundingService,
-) {
+/** `POST /business/funding/getTestToken`: test tokens for a campaign bank (never in production). */
+export function fundingRoutes(macros: SessionMacros, funding: TestFundingService) {
     return new Elysia({ name: "business-funding" }).use(macros).post(
-        "/funding/getTestToken",
+        "/business/funding/getTestToken",
         async ({ businessSession, body }) => {
-            await funding.topUp(
-                businessSession?.wallet as Address | undefined,
-                body.bank as Address,
-                body.stablecoin,
-            );
+            await funding.topUp(businessSession?.wallet, body.bank as Address, body.stablecoin);
         },
         {
             // Before validation and the session: in production the route answers 404 to anyone.

@@ -1,6 +1,5 @@
 import { Elysia, t } from "elysia";
-import type { Address } from "viem";
-import { apiErrors, type sessionMacros } from "../../../infrastructure/http";
+import { apiErrors, type SessionMacros } from "../../../infrastructure/http";
 import type { ProductDomainService } from "../services/product-domain-service";
 import type { ProductMintService } from "../services/product-mint-service";
 import {
@@ -13,21 +12,19 @@ import {
 
 const detail = (summary: string) => ({ summary, tags: ["business"] });
 
-/** `/product/mint/*`: prove a domain (DNS TXT or setup code), then mint the product on-chain. */
+/** `/business/product/mint/*`: prove a domain (DNS TXT or setup code), then mint the product on-chain. */
 export function mintRoutes(
-    macros: ReturnType<typeof sessionMacros>,
+    macros: SessionMacros,
     domains: ProductDomainService,
     minting: ProductMintService,
 ) {
     return new Elysia({ name: "business-product-mint" })
         .use(macros)
         .get(
-            "/product/mint/dnsTxt",
+            "/business/product/mint/dnsTxt",
             // The seed answers an empty text without a session.
             ({ businessSession, query }) =>
-                businessSession
-                    ? domains.dnsTxtRecord(query.domain, businessSession.wallet as Address)
-                    : "",
+                businessSession ? domains.dnsTxtRecord(query.domain, businessSession.wallet) : "",
             {
                 withBusinessSession: true,
                 query: DnsTxtQuery,
@@ -40,14 +37,10 @@ export function mintRoutes(
             },
         )
         .get(
-            "/product/mint/verify",
+            "/business/product/mint/verify",
             async ({ businessSession, query }) =>
                 businessSession
-                    ? domains.verify(
-                          query.domain,
-                          businessSession.wallet as Address,
-                          query.setupCode,
-                      )
+                    ? domains.verify(query.domain, businessSession.wallet, query.setupCode)
                     : { isDomainValid: false, isAlreadyMinted: false },
             {
                 withBusinessSession: true,
@@ -60,9 +53,8 @@ export function mintRoutes(
             },
         )
         .put(
-            "/product/mint",
-            async ({ businessSession, body }) =>
-                minting.mint(businessSession.wallet as Address, body),
+            "/business/product/mint",
+            async ({ businessSession, body }) => minting.mint(businessSession.wallet, body),
             {
                 withBusinessAuthent: true,
                 body: MintBody,

@@ -1,20 +1,20 @@
 import { Elysia } from "elysia";
 import type { Address, Hex } from "viem";
-import type { sessionMacros } from "../../../infrastructure/http";
+import type { SessionMacros } from "../../../infrastructure/http";
 import type { ProductRolesService } from "../services/product-roles-service";
 import { RolesQuery, RolesResponse } from "./models";
 
-/** `GET /roles`: a wallet's (default: the caller's) roles on a product. */
-export function rolesRoutes(macros: ReturnType<typeof sessionMacros>, roles: ProductRolesService) {
+/** `GET /business/roles`: a wallet's (default: the caller's) roles on a product. */
+export function rolesRoutes(macros: SessionMacros, roles: ProductRolesService) {
     return new Elysia({ name: "business-roles" })
         .use(macros)
         .get(
-            "/roles",
+            "/business/roles",
             async ({ businessSession, query }) =>
                 roles.rolesOf(
                     query.productId as Hex | undefined,
                     query.wallet as Address | undefined,
-                    businessSession?.wallet as Address | undefined,
+                    businessSession?.wallet,
                 ),
             {
                 // Nullable session: the seed refuses a missing product id (400) before a missing session (401).

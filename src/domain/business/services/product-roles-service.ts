@@ -1,7 +1,7 @@
 import { type Address, type Hex, toHex } from "viem";
 import { PRODUCT_ROLES } from "../../../infrastructure/blockchain";
 import type { ProductRolesReader } from "../../../infrastructure/chain";
-import { rethrowChainUnavailable } from "../../../infrastructure/chain";
+import { holdsRole, rethrowChainUnavailable } from "../../../infrastructure/chain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
 
 export type WalletRoles = {
@@ -18,7 +18,7 @@ const unauthorized = () => new ApiError("unauthorized", "Unauthorized");
 
 /**
  * A wallet's roles on a product, from one multicall (owner + bitmask) cached 60 s by the
- * roles reader. The owner holds every role; otherwise a role needs its bit or the admin bit.
+ * roles reader; who holds a role is `holdsRole` (infrastructure/chain).
  */
 export class ProductRolesService {
     constructor(private readonly reader: Pick<ProductRolesReader, "rolesOf">) {}
@@ -32,13 +32,13 @@ export class ProductRolesService {
         // uint256 ids only: `0x` and anything longer than 32 bytes are not product ids.
         if (!productId || productId.length <= 2 || productId.length > 66) throw invalidProductId();
         if (!sessionWallet) throw unauthorized();
-        const { isOwner, roles } = await this.reader
+        const held = await this.reader
             .rolesOf(BigInt(productId), wallet ?? sessionWallet)
             .catch(rethrowChainUnavailable);
-        const has = (role: bigint) => isOwner || (roles & (role | PRODUCT_ROLES.admin)) !== 0n;
+        const has = (role: bigint) => holdsRole(held, role);
         return {
-            roles: toHex(roles),
-            isOwner,
+            roles: toHex(held.roles),
+            isOwner: held.isOwner,
             isAdministrator: has(PRODUCT_ROLES.admin),
             isInteractionManager: has(PRODUCT_ROLES.interactionManager),
             isCampaignManager: has(PRODUCT_ROLES.campaignManager),

@@ -1,12 +1,11 @@
 import { Elysia, t } from "elysia";
-import type { Address, Hex } from "viem";
-import { apiErrors, type sessionMacros } from "../../../infrastructure/http";
+import { apiErrors, type SessionMacros } from "../../../infrastructure/http";
 import { HexSchema } from "../../../utils/schemas";
 import type { BackendTrackerAdmin } from "../services/backend-tracker-admin";
 
 /** `/business/product/:productId/interactionsWebhook/*`: the product's backend tracker. */
 export function businessInteractionsWebhookRoutes(deps: {
-    macros: ReturnType<typeof sessionMacros>;
+    macros: SessionMacros;
     admin: BackendTrackerAdmin;
 }) {
     const params = t.Object({ productId: HexSchema });
@@ -24,21 +23,14 @@ export function businessInteractionsWebhookRoutes(deps: {
         400: ["invalid_product_id"],
         401: ["unauthorized"],
     });
-    return new Elysia({
-        prefix: "/product/:productId/interactionsWebhook",
-        name: "interactions-business-routes",
-        tags: ["interactions"],
-    })
+    return new Elysia({ name: "interactions-business-routes", tags: ["interactions"] })
         .use(deps.macros)
         .get(
-            "/status",
-            ({ params, businessSession }) =>
-                deps.admin.status(
-                    params.productId as Hex,
-                    businessSession?.wallet as Address | undefined,
-                ),
+            "/business/product/:productId/interactionsWebhook/status",
+            ({ productId, holdsProductRole }) => deps.admin.status(productId, holdsProductRole),
             {
                 withBusinessSession: true,
+                withOptionalProductRole: "interactionManager",
                 params,
                 response: { 200: StatusModel, ...apiErrors({ 400: ["invalid_product_id"] }) },
                 detail: {
@@ -47,16 +39,14 @@ export function businessInteractionsWebhookRoutes(deps: {
             },
         )
         .post(
-            "/setup",
-            async ({ params, body, businessSession }) => {
-                await deps.admin.setup(
-                    params.productId as Hex,
-                    businessSession?.wallet as Address | undefined,
-                    body,
-                );
+            "/business/product/:productId/interactionsWebhook/setup",
+            async ({ productId, body }) => {
+                await deps.admin.setup(productId, body);
             },
             {
+                // The seed's order: a bad product id (400) before a missing session (401).
                 withBusinessSession: true,
+                withProductRole: "interactionManager",
                 params,
                 body: t.Object(
                     {
@@ -70,15 +60,13 @@ export function businessInteractionsWebhookRoutes(deps: {
             },
         )
         .post(
-            "/delete",
-            async ({ params, businessSession }) => {
-                await deps.admin.delete(
-                    params.productId as Hex,
-                    businessSession?.wallet as Address | undefined,
-                );
+            "/business/product/:productId/interactionsWebhook/delete",
+            async ({ productId }) => {
+                await deps.admin.delete(productId);
             },
             {
                 withBusinessSession: true,
+                withProductRole: "interactionManager",
                 params,
                 response: {
                     200: t.Void(),

@@ -68,16 +68,12 @@ export function extInteractionsRoutes(deps: {
             }),
         },
     };
-    return new Elysia({
-        prefix: "/products/:productId/webhook/interactions",
-        name: "interactions-ext-routes",
-        tags: ["interactions"],
-    })
-        .post("/push", handle("push"), {
+    return new Elysia({ name: "interactions-ext-routes", tags: ["interactions"] })
+        .post("/ext/products/:productId/webhook/interactions/push", handle("push"), {
             ...options,
             detail: { summary: "Server-to-server push of an encoded interaction (HMAC)" },
         })
-        .post("/pushRaw", handle("pushRaw"), {
+        .post("/ext/products/:productId/webhook/interactions/pushRaw", handle("pushRaw"), {
             ...options,
             detail: { summary: "Server-to-server push of a raw interaction (HMAC)" },
         });

@@ -1,10 +1,7 @@
 import { Elysia, t } from "elysia";
-import { type Address, type Hex, isAddress } from "viem";
-import { ApiError } from "../../../infrastructure/errors/api-error";
-import type { sessionMacros } from "../../../infrastructure/http";
-import { apiErrors } from "../../../infrastructure/http";
+import type { Hex } from "viem";
+import { apiErrors, type SessionMacros } from "../../../infrastructure/http";
 import { enforceRateLimit, type RateLimiter } from "../../../infrastructure/rate-limit";
-import type { TokenService } from "../../../infrastructure/sessions";
 import { AddressSchema, HexSchema } from "../../../utils/schemas";
 import type { InteractionIntake, SdkInteraction } from "../services/interaction-intake";
 import type { PurchaseListener } from "../services/purchase-listener";
@@ -17,24 +14,13 @@ const EncodedInteractionSchema = t.Object({
 
 /** `/wallet/interactions/*`: the SDK's push, purchase listening and reward estimates. */
 export function walletInteractionsRoutes(deps: {
-    macros: ReturnType<typeof sessionMacros>;
-    tokens: TokenService;
+    macros: SessionMacros;
     intake: InteractionIntake;
     listener: PurchaseListener;
     estimator: RewardEstimator;
-    legacyRawAddressAuth: boolean;
     /** Per-wallet quotas of the SDK routes (per-IP ones are applied before routing). */
     limiter: RateLimiter;
 }) {
-    /** SDK JWT; a bare address only in the opt-in legacy mode (`LEGACY_RAW_ADDRESS_AUTH`, docs/compatibility.md). */
-    const listenerWallet = async (header: string | undefined): Promise<Address> => {
-        if (!header) throw new ApiError("unauthorized", "Missing wallet SDK JWT");
-        const session = await deps.tokens.verifySdk(header);
-        if (session) return session.address as Address;
-        if (deps.legacyRawAddressAuth && isAddress(header, { strict: false })) return header;
-        throw new ApiError("unauthorized", "Invalid wallet SDK JWT");
-    };
-
     const amount = t.Object({
         amount: t.Number(),
         eurAmount: t.Number(),
@@ -57,16 +43,12 @@ export function walletInteractionsRoutes(deps: {
         totalReferrerEur: t.Number(),
         totalRefereeEur: t.Number(),
     });
-    return new Elysia({
-        prefix: "/interactions",
-        name: "interactions-wallet-routes",
-        tags: ["interactions"],
-    })
+    return new Elysia({ name: "interactions-wallet-routes", tags: ["interactions"] })
         .use(deps.macros)
         .post(
-            "/push",
+            "/wallet/interactions/push",
             async ({ body, walletSdkSession }) => {
-                const wallet = walletSdkSession.address as Address;
+                const wallet = walletSdkSession.address;
                 await enforceRateLimit(deps.limiter, "interactionsPushWallet", wallet);
                 return deps.intake.pushFromSdk(wallet, body.interactions as SdkInteraction[]);
             },
@@ -111,7 +93,7 @@ export function walletInteractionsRoutes(deps: {
             },
         )
         .get(
-            "/estimate",
+            "/wallet/interactions/estimate",
             async ({ query }) =>
                 (await deps.estimator.estimate(query.productId as Hex, query.interactionKey)) ??
                 undefined,
@@ -126,16 +108,16 @@ export function walletInteractionsRoutes(deps: {
             },
         )
         .post(
-            "/listenForPurchase",
-            async ({ body, headers }) => {
-                const wallet = await listenerWallet(headers["x-wallet-sdk-auth"]);
-                await enforceRateLimit(deps.limiter, "purchaseListenWallet", wallet);
-                await deps.listener.listen(wallet, body);
+            "/wallet/interactions/listenForPurchase",
+            async ({ body, sdkWallet }) => {
+                await enforceRateLimit(deps.limiter, "purchaseListenWallet", sdkWallet);
+                await deps.listener.listen(sdkWallet, body);
             },
             {
+                // An SDK JWT; a bare address only in the opt-in legacy mode (docs/compatibility.md).
+                withLegacyAwareSdkAuthent: true,
                 // The seed parses the body as JSON whatever the content type.
                 parse: "json",
-                headers: t.Object({ "x-wallet-sdk-auth": t.Optional(t.String()) }),
                 body: t.Object(
                     {
                         customerId: t.Union([t.String(), t.Number()]),

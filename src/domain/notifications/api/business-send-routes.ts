@@ -1,25 +1,17 @@
 import { Elysia } from "elysia";
-import type { Address } from "viem";
-import { apiErrors, type sessionMacros } from "../../../infrastructure/http";
+import { apiErrors, type SessionMacros } from "../../../infrastructure/http";
 import type { Targets } from "../services/audience-resolver";
 import type { BroadcastService } from "../services/broadcast-service";
 import { SendNotificationModel, SendNotificationResultModel } from "./models";
 
 /** `POST /business/notifications/send`: a merchant notifies wallets of its own audience. */
-export function businessSendRoutes(
-    macros: ReturnType<typeof sessionMacros>,
-    service: BroadcastService,
-) {
+export function businessSendRoutes(macros: SessionMacros, service: BroadcastService) {
     return new Elysia({ name: "notifications-business-send" })
         .use(macros)
         .post(
-            "/notifications/send",
+            "/business/notifications/send",
             ({ businessSession, body }) =>
-                service.broadcast(
-                    businessSession.wallet as Address,
-                    body.targets as Targets,
-                    body.payload,
-                ),
+                service.broadcast(businessSession.wallet, body.targets as Targets, body.payload),
             {
                 withBusinessAuthent: true,
                 body: SendNotificationModel,

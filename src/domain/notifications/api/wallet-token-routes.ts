@@ -1,6 +1,5 @@
 import { Elysia, t } from "elysia";
-import type { Address } from "viem";
-import { apiErrors, type sessionMacros } from "../../../infrastructure/http";
+import { apiErrors, type SessionMacros } from "../../../infrastructure/http";
 import type { PushTokenService } from "../services/push-token-service";
 import { PushSubscriptionModel } from "./models";
 
@@ -14,16 +13,13 @@ const registerResponses = {
 };
 
 /** `/wallet/notifications/tokens*`: the wallet's own Web Push subscriptions. */
-export function walletTokenRoutes(
-    macros: ReturnType<typeof sessionMacros>,
-    service: PushTokenService,
-) {
-    return new Elysia({ name: "notifications-wallet-tokens", prefix: "/notifications/tokens" })
+export function walletTokenRoutes(macros: SessionMacros, service: PushTokenService) {
+    return new Elysia({ name: "notifications-wallet-tokens" })
         .use(macros)
         .put(
-            "",
+            "/wallet/notifications/tokens",
             async ({ walletSession, body }) => {
-                await service.register(walletSession.address as Address, body.subscription);
+                await service.register(walletSession.address, body.subscription);
             },
             {
                 withOwnDeviceWalletAuthent: true,
@@ -38,9 +34,9 @@ export function walletTokenRoutes(
             },
         )
         .delete(
-            "",
+            "/wallet/notifications/tokens",
             async ({ walletSession }) => {
-                await service.removeAll(walletSession.address as Address);
+                await service.removeAll(walletSession.address);
             },
             {
                 withOwnDeviceWalletAuthent: true,
@@ -53,9 +49,16 @@ export function walletTokenRoutes(
                 },
             },
         )
-        .get("/hasAny", ({ walletSession }) => service.hasAny(walletSession.address as Address), {
-            withWalletAuthent: true,
-            response: { 200: t.Boolean() },
-            detail: { summary: "Whether the wallet has any subscription", tags: ["notifications"] },
-        });
+        .get(
+            "/wallet/notifications/tokens/hasAny",
+            ({ walletSession }) => service.hasAny(walletSession.address),
+            {
+                withWalletAuthent: true,
+                response: { 200: t.Boolean() },
+                detail: {
+                    summary: "Whether the wallet has any subscription",
+                    tags: ["notifications"],
+                },
+            },
+        );
 }

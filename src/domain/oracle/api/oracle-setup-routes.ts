@@ -1,6 +1,5 @@
 import { Elysia, t } from "elysia";
-import type { Address, Hex } from "viem";
-import { apiErrors, type sessionMacros } from "../../../infrastructure/http";
+import { apiErrors, type SessionMacros } from "../../../infrastructure/http";
 import { HexSchema } from "../../../utils/schemas";
 import type { OracleSetupService } from "../services/oracle-setup-service";
 
@@ -41,21 +40,15 @@ const StatusModel = t.Union([
 ]);
 
 /** `/business/product/:productId/oracleWebhook/{status,setup,delete}`. */
-export function oracleSetupRoutes(
-    macros: ReturnType<typeof sessionMacros>,
-    service: OracleSetupService,
-) {
+export function oracleSetupRoutes(macros: SessionMacros, service: OracleSetupService) {
     return new Elysia({ name: "oracle-setup" })
         .use(macros)
         .get(
-            "/product/:productId/oracleWebhook/status",
-            ({ params, businessSession }) =>
-                service.status({
-                    productId: params.productId as Hex,
-                    wallet: (businessSession?.wallet as Address | undefined) ?? null,
-                }),
+            "/business/product/:productId/oracleWebhook/status",
+            ({ productId, holdsProductRole }) => service.status(productId, holdsProductRole),
             {
                 withBusinessSession: true,
+                withOptionalProductRole: "purchaseOracleUpdater",
                 params,
                 response: { 200: StatusModel },
                 detail: {
@@ -66,17 +59,18 @@ export function oracleSetupRoutes(
             },
         )
         .post(
-            "/product/:productId/oracleWebhook/setup",
-            async ({ params, body, businessSession }) => {
+            "/business/product/:productId/oracleWebhook/setup",
+            async ({ productId, body }) => {
                 await service.setup({
-                    productId: params.productId as Hex,
-                    wallet: businessSession.wallet as Address,
+                    productId,
                     hookSignatureKey: body.hookSignatureKey,
                     platform: body.platform,
                 });
             },
             {
+                // A missing session is 401 before a bad product id (400), as in the seed.
                 withBusinessAuthent: true,
+                withProductRole: "purchaseOracleUpdater",
                 params,
                 body: SetupModel,
                 response: { 200: t.Void(), ...ownerErrors },
@@ -87,15 +81,13 @@ export function oracleSetupRoutes(
             },
         )
         .post(
-            "/product/:productId/oracleWebhook/delete",
-            async ({ params, businessSession }) => {
-                await service.delete({
-                    productId: params.productId as Hex,
-                    wallet: businessSession.wallet as Address,
-                });
+            "/business/product/:productId/oracleWebhook/delete",
+            async ({ productId }) => {
+                await service.delete(productId);
             },
             {
                 withBusinessAuthent: true,
+                withProductRole: "purchaseOracleUpdater",
                 params,
                 response: {
                     200: t.Void(),

@@ -48,7 +48,7 @@ const UnprocessedModel = t.Object({
 });
 
 /**
- * `POST /products/:productId/webhook/oracle/{shopify,woocommerce,custom}` (under `/ext`). The
+ * `POST /ext/products/:productId/webhook/oracle/{shopify,woocommerce,custom}`. The
  * body is read as raw bytes (`parse: "none"`): the HMAC covers the exact bytes the shop sent. It
  * is read only once the product's oracle is known, and at most `maxBodyBytes` of it (413).
  * 200 `ok` once committed (redeliveries included); 200 `{accepted, processed: false}` for a
@@ -103,17 +103,17 @@ export function oracleWebhookRoutes(
     });
     return new Elysia({ name: "oracle-webhooks" })
         .post(
-            "/products/:productId/webhook/oracle/shopify",
+            "/ext/products/:productId/webhook/oracle/shopify",
             handler("shopify"),
             options("shopify", "Shopify order webhook (orders/*)"),
         )
         .post(
-            "/products/:productId/webhook/oracle/woocommerce",
+            "/ext/products/:productId/webhook/oracle/woocommerce",
             handler("woocommerce"),
             options("woocommerce", "WooCommerce order webhook"),
         )
         .post(
-            "/products/:productId/webhook/oracle/custom",
+            "/ext/products/:productId/webhook/oracle/custom",
             handler("custom"),
             options("custom", "Merchant's own order webhook (x-hmac-sha256 or Standard Webhooks)"),
         );

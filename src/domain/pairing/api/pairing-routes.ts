@@ -1,19 +1,15 @@
 import { Elysia, t } from "elysia";
-import type { Address } from "viem";
-import { apiErrors, type sessionMacros } from "../../../infrastructure/http";
+import { apiErrors, type SessionMacros } from "../../../infrastructure/http";
 import type { PairingManagementService } from "../services/pairing-management-service";
 
 const PairingIdParams = t.Object({ id: t.String({ minLength: 1, maxLength: 128 }) });
 
 /** `/wallet/pairings/{find/:id, list, :id/delete}`. */
-export function pairingRoutes(
-    macros: ReturnType<typeof sessionMacros>,
-    service: PairingManagementService,
-) {
-    return new Elysia({ name: "pairing-routes", prefix: "/pairings" })
+export function pairingRoutes(macros: SessionMacros, service: PairingManagementService) {
+    return new Elysia({ name: "pairing-routes" })
         .use(macros)
         .get(
-            "/find/:id",
+            "/wallet/pairings/find/:id",
             ({ params, walletSession }) =>
                 service.find(params.id, {
                     // The phone's own passkey session; not a desktop, an ecdsa or SDK session.
@@ -46,7 +42,7 @@ export function pairingRoutes(
                 },
             },
         )
-        .get("/list", ({ walletSession }) => service.list(walletSession.address as Address), {
+        .get("/wallet/pairings/list", ({ walletSession }) => service.list(walletSession.address), {
             withOwnDeviceWalletAuthent: true,
             response: {
                 200: t.Array(
@@ -67,9 +63,9 @@ export function pairingRoutes(
             },
         })
         .post(
-            "/:id/delete",
+            "/wallet/pairings/:id/delete",
             async ({ walletSession, params }) => {
-                await service.delete(walletSession.address as Address, params.id);
+                await service.delete(walletSession.address, params.id);
             },
             {
                 withOwnDeviceWalletAuthent: true,

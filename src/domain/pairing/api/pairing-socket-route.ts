@@ -20,7 +20,7 @@ export function pairingSocketRoute(
     const perIp = new ConnectionCounter(limits.maxPerIp);
     const ipOf = (request: Request, address: string | undefined) =>
         clientIp(request, address, limits.trustedProxyHops);
-    return new Elysia({ name: "pairing-socket" }).ws("/pairings/ws", {
+    return new Elysia({ name: "pairing-socket" }).ws("/wallet/pairings/ws", {
         query: t.Object({
             action: t.Optional(t.String()),
             id: t.Optional(t.String()),

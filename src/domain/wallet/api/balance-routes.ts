@@ -1,21 +1,20 @@
 import { Elysia } from "elysia";
-import type { Address } from "viem";
-import type { sessionMacros } from "../../../infrastructure/http";
+import type { SessionMacros } from "../../../infrastructure/http";
 import type { BalanceService } from "../services/balance-service";
 import { BalancesModel, ClaimablesModel, TokenAmountModel } from "./models";
 
 /** `/wallet/balance*`: the wallet's tokens, claimable rewards and "pending" welcome balance. */
-export function balanceRoutes(macros: ReturnType<typeof sessionMacros>, service: BalanceService) {
-    return new Elysia({ name: "wallet-balance", prefix: "/balance" })
+export function balanceRoutes(macros: SessionMacros, service: BalanceService) {
+    return new Elysia({ name: "wallet-balance" })
         .use(macros)
-        .get("", ({ walletSession }) => service.balancesOf(walletSession.address as Address), {
+        .get("/wallet/balance", ({ walletSession }) => service.balancesOf(walletSession.address), {
             withWalletAuthent: true,
             response: { 200: BalancesModel },
             detail: { summary: "On-chain token balances with fiat values", tags: ["wallet"] },
         })
         .get(
-            "/claimable",
-            ({ walletSession }) => service.claimablesOf(walletSession.address as Address),
+            "/wallet/balance/claimable",
+            ({ walletSession }) => service.claimablesOf(walletSession.address),
             {
                 withWalletAuthent: true,
                 response: { 200: ClaimablesModel },
@@ -23,8 +22,8 @@ export function balanceRoutes(macros: ReturnType<typeof sessionMacros>, service:
             },
         )
         .get(
-            "/pending",
-            ({ walletSession }) => service.pendingOf(walletSession.address as Address),
+            "/wallet/balance/pending",
+            ({ walletSession }) => service.pendingOf(walletSession.address),
             {
                 withWalletAuthent: true,
                 response: { 200: TokenAmountModel },

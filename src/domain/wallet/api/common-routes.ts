@@ -10,7 +10,7 @@ import { LeadBodyModel, RateModel } from "./models";
 /** `GET /common/rate`: fiat price of one token. */
 export function rateRoutes(service: BalanceService) {
     return new Elysia({ name: "common-rate" }).get(
-        "/rate",
+        "/common/rate",
         ({ query }) => service.rateOf(query.token as Address),
         {
             query: t.Object({ token: AddressSchema }),
@@ -31,7 +31,7 @@ const FAKE_PDF_HEADERS = {
 /** `GET /common/social`: leave the Instagram / Facebook in-app browser. */
 export function socialRoutes(hosts: SocialRedirectHosts) {
     return new Elysia({ name: "common-social" }).get(
-        "/social",
+        "/common/social",
         async ({ query, headers, redirect }) => {
             const exit = await socialExitFor(query.u, headers["user-agent"], hosts);
             if (exit.kind === "redirect") return redirect(exit.location, 302);
@@ -58,7 +58,7 @@ export function socialRoutes(hosts: SocialRedirectHosts) {
 /** `POST /common/airtable`: lead capture (stored, then forwarded to Airtable and Slack). */
 export function airtableRoutes(service: LeadService) {
     return new Elysia({ name: "common-airtable" }).post(
-        "/airtable",
+        "/common/airtable",
         async ({ query, body }) => {
             await service.submit(query.table, body);
             return { success: true as const };

@@ -1,8 +1,8 @@
 import { Elysia, t } from "elysia";
-import type { Infrastructure } from "../../infrastructure";
-import { ApiError } from "../../infrastructure/errors/api-error";
-import { apiErrors } from "../../infrastructure/http";
-import { HexSchema } from "../../utils/schemas";
+import type { Infrastructure } from "../infrastructure";
+import { ApiError } from "../infrastructure/errors/api-error";
+import { apiErrors } from "../infrastructure/http";
+import { HexSchema } from "../utils/schemas";
 
 /**
  * GET /common/adminWallet: the public address of a derived backend signer, by product id (wins)
@@ -11,7 +11,7 @@ import { HexSchema } from "../../utils/schemas";
  */
 export function adminWalletRoutes(infra: Pick<Infrastructure, "chain">) {
     return new Elysia({ name: "common-admin-wallet", tags: ["common"] }).get(
-        "/adminWallet",
+        "/common/adminWallet",
         ({ query }) => {
             const signers = infra.chain.signers;
             if (query.productId !== undefined && query.productId !== "0x") {
