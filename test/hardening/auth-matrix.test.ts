@@ -285,6 +285,16 @@ const matrix: Record<string, Entry> = {
         // Pushing for a wallet other than the session's is refused (seed: 403).
         otherPrincipal: { status: 403 },
     },
+    "POST /wallet/interactions/listenForPurchase": {
+        session: "walletSdkAuth",
+        call: () => ({
+            path: "/wallet/interactions/listenForPurchase",
+            body: { customerId: 7123456, orderId: "matrix-order", token: "chk-matrix" },
+        }),
+        // A bare address instead of the JWT is accepted only in the opt-in legacy mode (off).
+        anonymous: 401,
+        otherPrincipal: { notApplicable: "links the order to the SDK session's own wallet" },
+    },
 };
 
 let server: TestApp;
