@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { type Address, isAddress } from "viem";
+import { isAddress } from "viem";
 import { canonicalProductId } from "../../utils/product-id";
 import { PRODUCT_ROLES } from "../blockchain";
 import type { ProductRolesReader } from "../chain";
@@ -106,7 +106,7 @@ export function sessionMacros(deps: SessionMacroDeps) {
                 const session = await tokens.verifySdk(header);
                 if (session) return { sdkWallet: session.address };
                 if (deps.legacyRawAddressAuth && isAddress(header, { strict: false })) {
-                    return { sdkWallet: header as Address };
+                    return { sdkWallet: header };
                 }
                 return status(
                     401,

@@ -98,7 +98,7 @@ export class TokenService {
         const exp = now + this.options.walletSessionTtlSeconds;
         await this.sessions.wallet.record({
             jti,
-            wallet: claims.address as Address,
+            wallet: claims.address,
             type: claims.type ?? "webauthn",
             ...(claims.type === "distant-webauthn" ? { pairingId: claims.pairingId } : {}),
             expiresAt: new Date(exp * 1000),

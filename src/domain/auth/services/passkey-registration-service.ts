@@ -161,7 +161,7 @@ export class PasskeyRegistrationService {
                 "Only a passkey session on the wallet's own device can add a passkey to it",
             );
         }
-        if (!isAddressEqual(session.address as Address, wallet)) {
+        if (!isAddressEqual(session.address, wallet)) {
             throw new ApiError(
                 "forbidden",
                 "previousWallet is not the wallet of the current session",

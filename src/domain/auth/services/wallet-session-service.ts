@@ -28,7 +28,7 @@ export class WalletSessionService {
         return {
             token,
             ...(session.type ? { type: session.type } : {}),
-            address: session.address as Address,
+            address: session.address,
             authenticatorId: session.authenticatorId,
             publicKey: session.publicKey as WalletSessionView["publicKey"],
             ...("transports" in session && session.transports
@@ -49,7 +49,7 @@ export class WalletSessionService {
             session.jti !== undefined && session.exp !== undefined
                 ? { jti: session.jti, exp: session.exp }
                 : undefined;
-        return this.tokens.signSdk(session.address as Address, parent ? { parent } : {});
+        return this.tokens.signSdk(session.address, parent ? { parent } : {});
     }
 
     /**
