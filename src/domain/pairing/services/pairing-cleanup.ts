@@ -37,11 +37,7 @@ export class PairingCleanup {
                 revoked: await this.tokens.revokePairingSessions(tx, deleted),
             };
         });
-        await revoked.announce();
-        const deletedRequests = await this.requests.deleteExpired({
-            unsignedBefore: new Date(now.getTime() - tenMinutesMs),
-            processedBefore: new Date(now.getTime() - sevenDaysMs),
-        });
+        // Sockets are told their pairing is gone (4404) before the revocation (4401) reaches them.
         const detached = await Promise.allSettled(
             deletedPairings.map((pairingId) =>
                 this.relay.detach(pairingId, PairingCloseCode.pairingNotFound, "Pairing expired"),
@@ -50,6 +46,11 @@ export class PairingCleanup {
         if (detached.some((result) => result.status === "rejected")) {
             this.logger.warn("could not close the sockets of some expired pairings");
         }
+        await revoked.announce();
+        const deletedRequests = await this.requests.deleteExpired({
+            unsignedBefore: new Date(now.getTime() - tenMinutesMs),
+            processedBefore: new Date(now.getTime() - sevenDaysMs),
+        });
         if (deletedPairings.length > 0 || deletedRequests > 0) {
             this.logger.info(
                 {

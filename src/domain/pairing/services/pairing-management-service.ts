@@ -80,7 +80,8 @@ export class PairingManagementService {
             return this.tokens.revokePairingSessions(tx, [pairingId]);
         });
         if (!revoked) return;
-        await revoked.announce();
+        // The pairing's own close first: 4404 tells the desktop to start a new pairing, where the
+        // revocation's 4401 (its backstop) would only say that the session ended.
         try {
             await this.relay.detach(pairingId, PairingCloseCode.pairingNotFound, "Pairing deleted");
         } catch (error) {
@@ -90,5 +91,6 @@ export class PairingManagementService {
                 "could not close a deleted pairing's sockets",
             );
         }
+        await revoked.announce();
     }
 }
