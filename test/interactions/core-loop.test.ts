@@ -137,7 +137,7 @@ describe("core loop on anvil: referral, Shopify purchase, proof, rewards", () =>
 
         // 4. The oracle pushes its root; the tracker turns the proven purchase into an interaction.
         await t.domains.oracle.jobs.updateMerkleRoot.runNow();
-        await t.domains.interactions.jobs.purchaseTracker.runNow();
+        await t.domains.flows.purchaseProofs.jobs.purchaseTracker.runNow();
         const [tracker] = await t.infra.database.db.select().from(interactionsPurchaseTrackerTable);
         expect(tracker?.pushed).toBe(true);
         await pipeline();

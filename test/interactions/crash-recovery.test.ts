@@ -62,8 +62,8 @@ beforeAll(async () => {
     const wallets: `0x${string}`[] = [];
     for (let i = 0; i < 4; i++) wallets.push((await walletWithSession(t.infra.chain)).address);
     await pushMany(t.request, t.infra.tokens, wallets, product.productIdHex, TOTAL);
-    // The simulator alone: the job would wake this process's executor.
-    await t.domains.interactions.services.simulator.run();
+    // The simulation job alone: its wake-up of this process's executor ended with jobs.stop().
+    await t.domains.interactions.jobs.simulate.runNow();
 }, 60_000);
 afterAll(async () => {
     for (const child of children) child.kill(9);
@@ -116,8 +116,8 @@ describe.skipIf(!usePostgres)("crash recovery of the executor (SIGKILL)", () => 
     test("killed with its transaction never mined (dropped): re-sent, still exactly once", async () => {
         const wallets = [(await walletWithSession(t.infra.chain)).address];
         await pushMany(t.request, t.infra.tokens, wallets, product.productIdHex, 100);
-        // The simulator alone: the job would wake this process's executor.
-        await t.domains.interactions.services.simulator.run();
+        // The simulation job alone: its wake-up of this process's executor ended with jobs.stop().
+        await t.domains.interactions.jobs.simulate.runNow();
         await rpc("evm_setAutomine", [false]);
         const first = await startExecutorProcess();
         const batch = await eventuallyValue(async () => {

@@ -1,4 +1,5 @@
 /** Fixtures of the interactions tests: a minted product, wallets with sessions, SDK tokens. */
+import { isNotNull, sql } from "drizzle-orm";
 import {
     type Address,
     encodeFunctionData,
@@ -12,6 +13,7 @@ import {
     toHex,
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { interactionsPendingTable } from "../../src/domain/interactions/db/schema";
 import {
     campaignBankAbi,
     INTERACTION_TYPE,
@@ -24,6 +26,7 @@ import {
     SIGNER_LABELS,
 } from "../../src/infrastructure/blockchain";
 import type { Chain } from "../../src/infrastructure/chain";
+import type { Database } from "../../src/infrastructure/persistence";
 
 let domainCounter = 0;
 
@@ -218,4 +221,16 @@ export async function pushMany(
             }
         }),
     );
+}
+
+/**
+ * `hours` pass for the retry schedule: every scheduled retry comes that much sooner, so the
+ * retry job, run at the real time, sees what it would see `hours` from now.
+ */
+export async function retriesComeSooner(db: Database, hours: number): Promise<void> {
+    const pending = interactionsPendingTable;
+    await db
+        .update(pending)
+        .set({ nextRetryAt: sql`${pending.nextRetryAt} - make_interval(hours => ${hours}::int)` })
+        .where(isNotNull(pending.nextRetryAt));
 }

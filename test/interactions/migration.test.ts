@@ -95,7 +95,7 @@ afterAll(async () => {
 describe("upgrade from the legacy interaction contract", () => {
     test("in-flight interactions are drained: each on-chain once, on one contract", async () => {
         const { chain } = t.infra;
-        const { simulator, executor } = t.domains.interactions.services;
+        const { simulate, execute } = t.domains.interactions.jobs;
         const referrer = await walletWithSession(chain);
         const referee = await walletWithSession(chain);
         const wallets = [referrer.address, referee.address];
@@ -115,7 +115,7 @@ describe("upgrade from the legacy interaction contract", () => {
         });
 
         await pushMany(t.request, t.infra.tokens, wallets, legacyProduct.productIdHex, 60);
-        await simulator.run();
+        await simulate.runNow();
         // In claim order, so the orphans below are not in the executor's first batch.
         const queued = await db()
             .select()
@@ -137,7 +137,7 @@ describe("upgrade from the legacy interaction contract", () => {
 
         // 2. A batch sent to the legacy contract, still in the mempool when the upgrade is mined.
         await rpc("evm_setAutomine", [false]);
-        const running = executor.run();
+        const running = execute.runNow();
         const inFlight = await eventuallyValue(async () => {
             const [row] = await db()
                 .select()
@@ -182,8 +182,8 @@ describe("upgrade from the legacy interaction contract", () => {
         // 3. More interactions after the upgrade; every run until the queue is empty.
         await pushMany(t.request, t.infra.tokens, wallets, legacyProduct.productIdHex, 20);
         for (let round = 0; round < 10 && (await count(interactionsPendingTable)) > 0; round++) {
-            await simulator.run();
-            await executor.run();
+            await simulate.runNow();
+            await execute.runNow();
         }
         expect(await count(interactionsPendingTable)).toBe(0);
         expect(await count(interactionsPushedTable)).toBe(80);

@@ -15,6 +15,7 @@ import { readJson, startTestApp, type TestApp } from "../support/test-app";
 import {
     handledEvents,
     mintTestProduct,
+    retriesComeSooner,
     sdkHeaders,
     type TestProduct,
     walletWithSession,
@@ -109,15 +110,17 @@ describe("pipeline: push -> simulate -> sign -> batch on-chain -> pushed", () =>
         expect(delay).toBeLessThan(12 * 3_600_000 + 60_000);
 
         // Due retries go back to pending; past the limit (30) they are archived.
-        const retrier = t.domains.interactions.services.retrier;
-        const later = new Date(Date.now() + 13 * 3_600_000);
-        expect(await retrier.run(later)).toEqual({ resimulate: 1, resend: 0, archived: 0 });
+        const { retry, simulate } = t.domains.interactions.jobs;
         const db = t.infra.database.db;
+        await retriesComeSooner(db, 13);
+        expect(await retry.runNow()).toEqual({ resimulate: 1, resend: 0, archived: 0 });
+        // The retry woke the simulation: let it finish before the row is rewritten below.
+        await simulate.runNow();
         await db
             .update(interactionsPendingTable)
             .set({ status: "no_session", retryCount: 31, nextRetryAt: new Date(0) })
             .where(eq(interactionsPendingTable.interactionId, row?.interactionId as Hex));
-        expect(await retrier.run()).toEqual({ resimulate: 0, resend: 0, archived: 1 });
+        expect(await retry.runNow()).toEqual({ resimulate: 0, resend: 0, archived: 1 });
         const [archived] = await db.select().from(interactionsArchivedTable);
         expect(archived?.archiveReason).toBe("max_retries");
         expect(archived?.finalStatus).toBe("no_session");

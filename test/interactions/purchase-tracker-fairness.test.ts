@@ -79,7 +79,7 @@ describe("purchase tracker fairness and expiry", () => {
         await app.domains.oracle.jobs.updateMerkleRoot.runNow();
 
         // Listening wakes the job too: runNow waits for that run and runs once more.
-        await app.domains.interactions.jobs.purchaseTracker.runNow();
+        await app.domains.flows.purchaseProofs.jobs.purchaseTracker.runNow();
         expect((await trackerOf("7001"))?.pushed).toBe(true);
         expect((await trackerOf("junk-0"))?.pushed).toBe(false);
     }, 120_000);
@@ -99,7 +99,7 @@ describe("purchase tracker fairness and expiry", () => {
         }
         await app.domains.oracle.jobs.updateMerkleRoot.runNow();
 
-        await app.domains.interactions.jobs.purchaseTracker.runNow();
+        await app.domains.flows.purchaseProofs.jobs.purchaseTracker.runNow();
         expect(await trackerOf("7002")).toBeUndefined();
         expect(await trackerOf("junk-old")).toBeUndefined();
         expect((await trackerOf("junk-1"))?.pushed).toBe(false);
@@ -108,7 +108,7 @@ describe("purchase tracker fairness and expiry", () => {
     test("a webhook for an awaited order wakes the root job and the tracker: pushed without a manual run", async () => {
         const buyer = privateKeyToAccount(generatePrivateKey()).address;
         await listen(buyer, { orderId: 7003, token: "chk-7003" });
-        const pending = app.domains.interactions.pendingPurchaseTrackers;
+        const pending = app.domains.interactions.purchaseTrackers;
         expect(await pending.awaitsAnyOf(["7003"])).toBe(true);
         expect(await pending.awaitsAnyOf(["7004", "junk-old"])).toBe(false);
         expect((await sendShopify(f, shopifyOrder(7003, "paid"))).status).toBe(200);

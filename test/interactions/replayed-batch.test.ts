@@ -20,6 +20,7 @@ import {
     handledEvents,
     mintTestProduct,
     pushMany,
+    retriesComeSooner,
     send,
     type TestProduct,
     walletWithSession,
@@ -40,14 +41,14 @@ afterAll(() => t?.stop());
 describe("a batch replayed by someone else", () => {
     test("the retried row is recorded as pushed with the replay's transaction", async () => {
         const { chain } = t.infra;
-        const { simulator, executor, retrier } = t.domains.interactions.services;
+        const { simulate, execute, retry } = t.domains.interactions.jobs;
         const wallet = await walletWithSession(chain, 120);
         await pushMany(t.request, t.infra.tokens, [wallet.address], product.productIdHex, 1);
-        await simulator.run();
+        await simulate.runNow();
         // The session ends between simulation and execution: the item is refused on-chain.
         await rpc("evm_increaseTime", [200]);
         await rpc("evm_mine");
-        await executor.run();
+        await execute.runNow();
         const [row] = await t.infra.database.db.select().from(interactionsPendingTable);
         expect(row?.status).toBe("no_session");
         const [batch] = await t.infra.database.db.select().from(interactionBatchesTable);
@@ -73,9 +74,10 @@ describe("a batch replayed by someone else", () => {
         // Blocks go by before the row is retried, so its next batch starts after the replay.
         for (let i = 0; i < 3; i++) await rpc("evm_mine");
 
-        await retrier.run(new Date(Date.now() + 49 * 3_600_000));
-        await simulator.run();
-        await executor.run();
+        await retriesComeSooner(t.infra.database.db, 49);
+        await retry.runNow();
+        await simulate.runNow();
+        await execute.runNow();
 
         expect(await t.infra.database.db.select().from(interactionsPendingTable)).toHaveLength(0);
         const [pushed] = await t.infra.database.db

@@ -4,6 +4,9 @@ import {
     interactionsPendingTable,
     interactionsPushedTable,
 } from "../../src/domain/interactions/db/schema";
+import { InteractionChainReader } from "../../src/domain/interactions/repositories/interaction-chain-reader";
+import { PendingInteractionsRepository } from "../../src/domain/interactions/repositories/pending-interactions-repository";
+import { InteractionSimulator } from "../../src/domain/interactions/services/interaction-simulator";
 import { startTestApp, type TestApp } from "../support/test-app";
 import {
     chainEnvOf,
@@ -19,6 +22,22 @@ const usePostgres = Boolean(process.env.DATABASE_URL);
 let a: TestApp;
 let b: TestApp;
 let product: TestProduct;
+
+/**
+ * A simulator of the app's own kind outside the job's advisory lock (as if the lock had failed):
+ * its claims must still never overlap the jobs' claims.
+ */
+const unlockedSimulator = (app: TestApp) => {
+    const { chain, config, database } = app.infra;
+    return new InteractionSimulator({
+        db: database.db,
+        chain: new InteractionChainReader(chain.clients, chain.deployment, chain.signers),
+        pending: new PendingInteractionsRepository(),
+        signers: chain.signers,
+        chainId: chain.clients.chain.id,
+        claimSize: Math.max(50, config.interactions.batchSize),
+    });
+};
 
 beforeAll(async () => {
     if (!usePostgres) return;
@@ -55,7 +74,7 @@ describe.skipIf(!usePostgres)("two instances on one database", () => {
                 [a, b].flatMap((app) => [
                     app.domains.interactions.jobs.simulate.runNow(),
                     app.domains.interactions.jobs.execute.runNow(),
-                    app.domains.interactions.services.simulator.run(),
+                    unlockedSimulator(app).run(),
                 ]),
             );
         }

@@ -1,15 +1,29 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Hex } from "viem";
+import { getAddress, type Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { interactionsPurchaseTrackerTable } from "../../src/domain/interactions/db/schema";
 import type { RootSyncedEvent } from "../../src/domain/oracle";
 import { productOracleTable } from "../../src/domain/oracle/db/schema";
 import { PurchaseRepository } from "../../src/domain/oracle/repositories/purchase-repository";
 import { MerkleTreeCache } from "../../src/domain/oracle/services/tree-cache";
 import { purchaseOracleAbi, SIGNER_LABELS } from "../../src/infrastructure/blockchain";
+import { sdkHeaders } from "../interactions/helpers";
 import { type OracleFixture, sendShopify, shopifyOrder, startOracleFixture } from "./helpers";
 
 let f: OracleFixture;
 const synced: RootSyncedEvent[] = [];
-const awaiting: Hex[] = [];
+
+/** A wallet waits for the proof of a shop order (a purchase tracker, as the SDK registers it). */
+async function listenForPurchase(orderId: number) {
+    const wallet = getAddress(privateKeyToAccount(generatePrivateKey()).address);
+    const { token } = await f.app.infra.tokens.signSdk(wallet);
+    const response = await f.app.request("/wallet/interactions/listenForPurchase", {
+        method: "POST",
+        headers: sdkHeaders(token),
+        body: JSON.stringify({ customerId: 115310627314, orderId, token: `chk-${orderId}` }),
+    });
+    expect(response.status).toBe(200);
+}
 
 const onChainRoot = () =>
     f.app.infra.chain.clients.publicClient.readContract({
@@ -38,11 +52,6 @@ const runJob = () => f.app.domains.oracle.jobs.updateMerkleRoot.runNow();
 beforeAll(async () => {
     f = await startOracleFixture({ platform: "shopify" });
     f.app.domains.oracle.onRootSynced((event) => synced.push(event));
-    // Stands in for the interactions domain's tracker signal.
-    f.app.domains.oracle.usePendingPurchaseTrackers({
-        productIdsAwaitingProof: async () => awaiting,
-        awaitsAnyOf: async () => false,
-    });
 }, 60_000);
 afterAll(async () => {
     await f?.app.stop();
@@ -62,7 +71,8 @@ describe("updateMerkleRoot job and proofs", () => {
     });
 
     test("a waiting tracker qualifies the oracle: on-chain root == tree root, proofs verify on-chain", async () => {
-        awaiting.push(`0x${f.productId.slice(2).replace(/^0+/, "")}` as Hex); // any width
+        // A refunded order: its tracker is never completed, so it keeps waiting.
+        await listenForPurchase(3);
         await runJob();
         const root = await onChainRoot();
         expect(synced.at(-1)).toMatchObject({ productId: f.productId, merkleRoot: root });
@@ -134,7 +144,8 @@ describe("updateMerkleRoot job and proofs", () => {
         expect(await proofOf(50)).toEqual({ status: "oracle-not-synced", productId: f.productId });
 
         await setBalance(balance);
-        awaiting.length = 0; // no tracker: retried because it is unsynced
+        // No tracker: retried because it is unsynced.
+        await f.app.infra.database.db.delete(interactionsPurchaseTrackerTable);
         await runJob();
         const [oracle] = await f.app.infra.database.db.select().from(productOracleTable);
         expect(oracle?.synced).toBe(true);

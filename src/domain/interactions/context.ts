@@ -1,13 +1,11 @@
-import type { Address, Hex } from "viem";
 import type { Infrastructure } from "../../infrastructure";
 import type { SessionMacros } from "../../infrastructure/http";
 import type { Job, JobScheduler } from "../../infrastructure/jobs";
-import { requireCanonicalProductId } from "../../utils/product-id";
+import { Listeners } from "../../utils/listeners";
 import { businessInteractionsWebhookRoutes } from "./api/business-interactions-webhook-routes";
 import { extInteractionsRoutes } from "./api/ext-interactions-routes";
 import { walletInteractionsRoutes } from "./api/wallet-interactions-routes";
-import type { OraclePort } from "./ports";
-import { type AudienceFilter, AudienceRepository } from "./repositories/audience-repository";
+import { AudienceRepository } from "./repositories/audience-repository";
 import { BackendTrackersRepository } from "./repositories/backend-trackers-repository";
 import { InteractionBatchesRepository } from "./repositories/interaction-batches-repository";
 import { InteractionChainReader } from "./repositories/interaction-chain-reader";
@@ -17,7 +15,7 @@ import { PurchaseTrackersRepository } from "./repositories/purchase-trackers-rep
 import { PushedInteractionsRepository } from "./repositories/pushed-interactions-repository";
 import { WebhookDeliveriesRepository } from "./repositories/webhook-deliveries-repository";
 import { BackendTrackerAdmin } from "./services/backend-tracker-admin";
-import { InteractionExecutor } from "./services/interaction-executor";
+import { type ExecutionReport, InteractionExecutor } from "./services/interaction-executor";
 import { InteractionIntake } from "./services/interaction-intake";
 import { InteractionRetrier } from "./services/interaction-retrier";
 import { InteractionSimulator } from "./services/interaction-simulator";
@@ -26,17 +24,9 @@ import { PurchaseTracker } from "./services/purchase-tracker";
 import { RewardEstimator } from "./services/reward-estimator";
 import { fixedRates } from "./services/reward-prices";
 
-export type InteractionsDomainOptions = {
-    /** The oracle domain's door (proofs); without it the purchase tracker waits. */
-    oracle?: OraclePort;
-};
 
 /** Wires the interactions domain: repositories, services, jobs and routes. */
-export function createInteractionsDomain(
-    infra: Infrastructure,
-    jobs: JobScheduler,
-    options: InteractionsDomainOptions = {},
-) {
+export function createInteractionsDomain(infra: Infrastructure, jobs: JobScheduler) {
     const db = infra.database.db;
     const { clients, deployment, signers } = infra.chain;
     const prod = infra.config.isRunningInProd;
@@ -52,7 +42,7 @@ export function createInteractionsDomain(
     // A claim as large as an on-chain batch, so that one simulation run fills a whole batch.
     const claimSize = Math.max(50, infra.config.interactions.batchSize);
     // Jobs: the database is the queue; events below only wake them early.
-    let executeJob: Job | undefined;
+    let executeJob: Job<ExecutionReport> | undefined;
     const simulator = new InteractionSimulator({
         db,
         chain,
@@ -79,9 +69,7 @@ export function createInteractionsDomain(
     const simulateJob = jobs.register({
         name: "interactions.simulate",
         schedule: prod ? "0 * * * * *" : "*/30 * * * * *",
-        run: async () => {
-            await simulator.run(); // wakes the executor after each claim (onSimulated)
-        },
+        run: () => simulator.run(), // wakes the executor after each claim (onSimulated)
     });
     executeJob = jobs.register({
         name: "interactions.execute",
@@ -95,33 +83,29 @@ export function createInteractionsDomain(
                     infra.metrics.batchSize.observe({ job: "interactions.execute" }, perBatch);
                 }
             }
+            return report;
         },
     });
     const retryJob = jobs.register({
         name: "interactions.retry",
         schedule: "0 */30 * * * *",
         run: async () => {
-            const { resimulate, resend } = await retrier.run();
-            if (resimulate > 0) simulateJob.wake();
-            if (resend > 0) executeJob?.wake();
+            const report = await retrier.run();
+            if (report.resimulate > 0) simulateJob.wake();
+            if (report.resend > 0) executeJob?.wake();
+            return report;
         },
     });
     const purchaseTracker = new PurchaseTracker({
         db,
-        oracle: options.oracle,
         trackers: purchaseTrackers,
         pending,
         logger: infra.logger,
         ttlMs: infra.config.interactions.purchaseTrackerTtlMs,
-        onQueued: () => simulateJob.wake(),
     });
-    const purchaseTrackerJob = jobs.register({
-        name: "interactions.purchaseTracker",
-        schedule: "0 */5 * * * *",
-        run: async () => {
-            await purchaseTracker.run();
-        },
-    });
+    const purchaseListened = new Listeners<void>((error) =>
+        infra.logger.error({ err: error }, "purchase listened listener failed"),
+    );
 
     const intake = new InteractionIntake({
         db,
@@ -142,7 +126,7 @@ export function createInteractionsDomain(
     const listener = new PurchaseListener({
         db,
         trackers: purchaseTrackers,
-        onTracked: () => purchaseTrackerJob.wake(),
+        onTracked: () => purchaseListened.emit(),
     });
     const estimator = new RewardEstimator({ clients, chain, rates: fixedRates(deployment) });
     const trackerAdmin = new BackendTrackerAdmin({ db, trackers: backendTrackers });
@@ -158,58 +142,29 @@ export function createInteractionsDomain(
     return {
         /** Who interacted with which products (pushed on-chain or still in the pipeline). */
         audience: {
-            walletsInteractedWith: (
-                productIds: Hex[],
-                filter?: AudienceFilter,
-            ): Promise<Address[]> =>
-                audienceRepository.walletsInteractedWith(
-                    productIds.map(requireCanonicalProductId),
-                    filter,
-                ),
-            walletsAmong: (wallets: Address[], productIds: Hex[]): Promise<Address[]> =>
-                audienceRepository.walletsAmong(wallets, productIds.map(requireCanonicalProductId)),
+            walletsInteractedWith:
+                audienceRepository.walletsInteractedWith.bind(audienceRepository),
+            walletsAmong: audienceRepository.walletsAmong.bind(audienceRepository),
         },
         /**
-         * The oracle's "a tracker waits for this product" port. Trackers carry no product id (the
-         * SDK sends only the order id and token), so the products come from the oracle's look-up
-         * of the awaited purchases: one query per page of trackers, not one per tracker.
+         * Wallets waiting for the proof of a purchase (listenForPurchase): what the
+         * purchase-proof flow (src/orchestration/) reads and completes.
          */
-        pendingPurchaseTrackers: {
-            productIdsAwaitingProof: async (): Promise<Hex[]> => {
-                const oracle = options.oracle;
-                if (!oracle) return [];
-                const ids = new Set<Hex>();
-                const createdSince = purchaseTracker.liveSince();
-                for (let afterId = 0; ; ) {
-                    const page = await purchaseTrackers.pendingPage(db, {
-                        afterId,
-                        limit: 1_000,
-                        createdSince,
-                    });
-                    if (page.length === 0) break;
-                    afterId = page[page.length - 1]!.id;
-                    for (const id of await oracle.proofs.productIdsOf(page)) {
-                        ids.add(requireCanonicalProductId(id));
-                    }
-                }
-                return [...ids];
-            },
-            awaitsAnyOf: (externalPurchaseIds: readonly string[]) =>
-                purchaseTrackers.awaitsAnyOf(db, externalPurchaseIds, purchaseTracker.liveSince()),
-        },
-        /** Wake-ups: the oracle calls `rootSynced` after pushing a product's Merkle root. */
-        events: {
-            rootSynced: () => purchaseTrackerJob.wake(),
+        purchaseTrackers: {
+            dropExpired: () => purchaseTracker.dropExpired(),
+            livePage: purchaseTracker.livePage.bind(purchaseTracker),
+            awaitedPurchases: () => purchaseTracker.awaitedPurchases(),
+            awaitsAnyOf: purchaseTracker.awaitsAnyOf.bind(purchaseTracker),
+            queuePurchaseCompleted: purchaseTracker.queuePurchaseCompleted.bind(purchaseTracker),
+            /** A wallet started listening for a purchase. Returns an unsubscribe. */
+            onListening: (listener: () => void) => purchaseListened.subscribe(listener),
         },
         jobs: {
             simulate: simulateJob,
             execute: executeJob,
             retry: retryJob,
-            purchaseTracker: purchaseTrackerJob,
             pruneWebhookDeliveries: pruneWebhookDeliveriesJob,
         },
-        /** Direct access to the job bodies (tests drive time-dependent runs through these). */
-        services: { retrier, executor, simulator, purchaseTracker },
         /** Mounted by `src/app.ts`; each route file declares its full paths. */
         routes: {
             wallet: (macros: SessionMacros) =>

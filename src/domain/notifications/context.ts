@@ -3,7 +3,7 @@ import type { SessionMacros } from "../../infrastructure/http";
 import type { JobScheduler } from "../../infrastructure/jobs";
 import { businessSendRoutes } from "./api/business-send-routes";
 import { walletTokenRoutes } from "./api/wallet-token-routes";
-import type { InteractionAudience, RewardTotals } from "./ports";
+import type { NotificationsPorts } from "./ports";
 import { MerchantProductsRepository } from "./repositories/merchant-products-repository";
 import { PushTokenRepository } from "./repositories/push-token-repository";
 import { AudienceResolver } from "./services/audience-resolver";
@@ -21,8 +21,7 @@ const PUSH_TTL_SECONDS = 86_400;
 export function createNotificationsDomain(
     infra: Infrastructure,
     jobs: JobScheduler,
-    interactions: { audience: InteractionAudience },
-    rewards?: { rewardTotals: RewardTotals },
+    ports: NotificationsPorts,
 ) {
     const { config, logger } = infra;
     const tokens = new PushTokenRepository(infra.database.db);
@@ -73,8 +72,8 @@ export function createNotificationsDomain(
             infra.chain.deployment,
             infra.productRoles,
         ),
-        interactions.audience,
-        rewards?.rewardTotals,
+        ports.audience,
+        ports.rewardTotals,
     );
     const tokenService = new PushTokenService(
         tokens,

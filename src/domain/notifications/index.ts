@@ -3,6 +3,7 @@ export { createNotificationsDomain } from "./context";
 export type {
     InteractionAudience,
     InteractionAudienceFilter,
+    NotificationsPorts,
     RewardTotals,
 } from "./ports";
 export type { NotificationPayload } from "./services/broadcast-service";

@@ -10,8 +10,8 @@ export type InteractionAudienceFilter = {
 };
 
 /**
- * Who interacted with which products: implemented by the interactions domain (its public door
- * exposes it as `audience`). Product ids are 32-byte lower-case hex.
+ * Who interacted with which products: the interactions domain's `audience`, handed over by
+ * the notification-audience orchestrator. Product ids are 32-byte lower-case hex.
  */
 export type InteractionAudience = {
     /** Wallets with at least one interaction on one of `productIds`, narrowed by `filter`. */
@@ -37,6 +37,13 @@ export type RewardTotals = {
         productIds: readonly Hex[],
     ): Promise<ReadonlyMap<Address, bigint>>;
 };
+
+/**
+ * What the notifications domain needs from outside, given when it is built: who interacted with
+ * a merchant's products and, when the deployment has a reward index, the wallets' reward totals
+ * (src/orchestration/notification-audience.ts builds both from the other domains' doors).
+ */
+export type NotificationsPorts = { audience: InteractionAudience; rewardTotals?: RewardTotals };
 
 /**
  * What the pairing domain calls when a desktop asks the phone for a biometric signature: the

@@ -2,24 +2,33 @@ import type { Hex } from "viem";
 import type { Infrastructure } from "../../infrastructure";
 import type { SessionMacros } from "../../infrastructure/http";
 import type { JobScheduler } from "../../infrastructure/jobs";
+import { Listeners } from "../../utils/listeners";
 import { oracleSetupRoutes } from "./api/oracle-setup-routes";
 import { oracleWebhookRoutes } from "./api/webhook-routes";
+import type { CommittedOrder, OraclePorts, PurchaseRef } from "./ports";
 import { InboxRepository } from "./repositories/inbox-repository";
 import { OracleRepository } from "./repositories/oracle-repository";
 import { PurchaseRepository } from "./repositories/purchase-repository";
 import { MerkleBuildPool } from "./services/merkle-build-pool";
 import { OracleSetupService } from "./services/oracle-setup-service";
 import { ProofService } from "./services/proof-service";
-import { RootUpdateService } from "./services/root-update-service";
+import { type RootSyncedEvent, RootUpdateService } from "./services/root-update-service";
 import { MerkleTreeCache } from "./services/tree-cache";
 import { WebhookIngestService } from "./services/webhook-ingest-service";
 
-/** Coalesces wake-up checks after webhooks: at most one tracker look-up per interval. */
-const WAKE_CHECK_INTERVAL_MS = 2_000;
-
 /** Wires the oracle domain: webhooks, dashboard setup, Merkle trees, proofs and the root job. */
-export function createOracleDomain(infra: Infrastructure, jobs: JobScheduler) {
+export function createOracleDomain(
+    infra: Infrastructure,
+    jobs: JobScheduler,
+    ports: OraclePorts = {},
+) {
     const db = infra.database.db;
+    const rootSynced = new Listeners<RootSyncedEvent>((error) =>
+        infra.logger.error({ err: error }, "oracleUpdated listener failed"),
+    );
+    const orderCommitted = new Listeners<CommittedOrder>((error) =>
+        infra.logger.error({ err: error }, "order committed listener failed"),
+    );
     const oracles = new OracleRepository(db);
     const purchases = new PurchaseRepository(db);
     const inbox = new InboxRepository();
@@ -38,32 +47,14 @@ export function createOracleDomain(infra: Infrastructure, jobs: JobScheduler) {
             threshold: infra.config.oracle.updateThreshold,
             maxAgeMinutes: infra.config.oracle.updateMaxAgeMinutes,
         },
+        awaitedPurchases: ports.awaitedPurchases,
+        onRootSynced: (event) => rootSynced.emit(event),
     });
     const rootJob = jobs.register({
         name: "updateMerkleRoot",
         schedule: "0 */5 * * * *",
         run: () => rootUpdates.run(),
     });
-
-    // After a committed order: wake the root job if a tracker waits for that order (one
-    // set-based query for the orders of the interval, whatever the number of trackers).
-    const touched = new Set<string>();
-    let wakeTimer: ReturnType<typeof setTimeout> | undefined;
-    const onOrderCommitted = (_productId: Hex, externalPurchaseId: string) => {
-        touched.add(externalPurchaseId);
-        if (wakeTimer) return;
-        wakeTimer = setTimeout(async () => {
-            wakeTimer = undefined;
-            const orders = [...touched];
-            touched.clear();
-            try {
-                if (await rootUpdates.isAwaitedPurchase(orders)) rootJob.wake();
-            } catch (error) {
-                infra.logger.warn({ err: error }, "oracle: tracker check failed");
-            }
-        }, WAKE_CHECK_INTERVAL_MS);
-        wakeTimer.unref?.();
-    };
 
     const ingest = new WebhookIngestService({
         db,
@@ -73,7 +64,8 @@ export function createOracleDomain(infra: Infrastructure, jobs: JobScheduler) {
         logger: infra.logger,
         isRunningInProd: infra.config.isRunningInProd,
         shopifyApiSecret: infra.config.oracle.shopifyApiSecret,
-        onOrderCommitted,
+        onOrderCommitted: (productId, externalPurchaseId) =>
+            orderCommitted.emit({ productId, externalPurchaseId }),
     });
     const setup = new OracleSetupService(oracles);
 
@@ -94,22 +86,19 @@ export function createOracleDomain(infra: Infrastructure, jobs: JobScheduler) {
                 ),
             business: (macros: SessionMacros) => oracleSetupRoutes(macros, setup),
         },
-        /** Proofs for the interactions domain's purchase tracker. */
+        /** Proofs of purchases against the on-chain roots (the purchase-proof flow reads them). */
         proofs: {
-            forPurchaseToken: (params: { token: string; externalPurchaseId: string }) =>
-                proofs.forPurchaseToken(params),
+            forPurchaseToken: (ref: PurchaseRef) => proofs.forPurchaseToken(ref),
             forPurchaseId: (purchaseId: Hex) => proofs.forPurchaseId(purchaseId),
-            /** Many trackers at once: one result per ref, in order. */
-            forPurchaseTokens: (refs: readonly { token: string; externalPurchaseId: string }[]) =>
-                proofs.forPurchaseTokens(refs),
-            /** The products of the refs' known purchases. */
-            productIdsOf: (refs: readonly { token: string; externalPurchaseId: string }[]) =>
-                proofs.productIdsOf(refs),
+            /** Many purchases at once: one result per ref, in order, from one look-up. */
+            forPurchaseTokens: (refs: readonly PurchaseRef[]) => proofs.forPurchaseTokens(refs),
         },
         /** The `oracleUpdated` event: a root reached the chain. Returns an unsubscribe. */
-        onRootSynced: rootUpdates.onRootSynced.bind(rootUpdates),
-        /** Wires the "a tracker waits for this product" signal (interactions domain). */
-        usePendingPurchaseTrackers: rootUpdates.usePendingPurchaseTrackers.bind(rootUpdates),
+        onRootSynced: (listener: (event: RootSyncedEvent) => void) =>
+            rootSynced.subscribe(listener),
+        /** A webhook committed an order (its purchase row is written). Returns an unsubscribe. */
+        onOrderCommitted: (listener: (order: CommittedOrder) => void) =>
+            orderCommitted.subscribe(listener),
         jobs: { updateMerkleRoot: rootJob },
         /** Stops the tree-building worker threads (with the app). */
         close: () => treeBuilder.close(),

@@ -4,20 +4,26 @@ import type { Logger } from "../logger";
 import type { Metrics } from "../metrics";
 import type { DatabaseHandle } from "../persistence";
 
-export type JobDefinition = {
+export type JobDefinition<R = unknown> = {
     /** Unique name; also the advisory lock's key (hashed), so one runner per name cluster-wide. */
     name: string;
     /** croner pattern (6 fields = with seconds), e.g. every 30 s: `* /30 * * * * *` without the space. */
     schedule: string;
-    run(): Promise<void>;
+    /** One run; what it returns is its report (logged with the run, returned by `runNow`). */
+    run(): Promise<R>;
 };
 
-export type Job = {
+export type Job<R = unknown> = {
     readonly name: string;
     /** Asks for a run soon: events only wake jobs early, the database stays the queue. */
     wake(): void;
-    /** Runs now and resolves when this run (or the one in progress plus a re-run) is done. */
-    runNow(): Promise<void>;
+    /**
+     * Runs now and resolves when this run (or the one in progress plus a re-run) is done, with
+     * the report of the last run; undefined when another instance held the job's lock or the
+     * run failed (logged). An explicit run still happens after `stop()`: only the schedules and
+     * the wake-ups end there (an operator's or a test's run is never dropped silently).
+     */
+    runNow(): Promise<R | undefined>;
 };
 
 /**
@@ -28,7 +34,7 @@ export type Job = {
 export class JobScheduler {
     private readonly crons: Cron[] = [];
     private readonly schedules: Array<{ name: string; pattern: string; run: () => void }> = [];
-    private readonly running = new Set<Promise<void>>();
+    private readonly running = new Set<Promise<unknown>>();
     private stopped = false;
 
     constructor(
@@ -37,15 +43,18 @@ export class JobScheduler {
         private readonly metrics?: Metrics,
     ) {}
 
-    register(definition: JobDefinition): Job {
+    register<R>(definition: JobDefinition<R>): Job<R> {
         const lockKey = BigInt.asIntN(64, BigInt(keccak256(toBytes(`job:${definition.name}`))));
-        let current: Promise<void> | null = null;
+        let current: Promise<R | undefined> | null = null;
         let rerunRequested = false;
 
-        const execute = async () => {
+        const execute = async (): Promise<R | undefined> => {
             const startedAt = performance.now();
+            let report: R | undefined;
             try {
-                const ran = await this.database.withAdvisoryLock(lockKey, definition.run);
+                const ran = await this.database.withAdvisoryLock(lockKey, async () => {
+                    report = await definition.run();
+                });
                 this.metrics?.jobRuns.inc({
                     job: definition.name,
                     outcome: ran ? "ran" : "skipped",
@@ -56,26 +65,33 @@ export class JobScheduler {
                         (performance.now() - startedAt) / 1000,
                     );
                     this.logger.debug(
-                        { job: definition.name, ms: Math.round(performance.now() - startedAt) },
+                        {
+                            job: definition.name,
+                            ms: Math.round(performance.now() - startedAt),
+                            report,
+                        },
                         "job run",
                     );
                 }
+                return report;
             } catch (error) {
                 this.metrics?.jobRuns.inc({ job: definition.name, outcome: "failed" });
                 this.logger.error({ job: definition.name, err: error }, "job failed");
+                return undefined;
             }
         };
-        const runNow = (): Promise<void> => {
-            if (this.stopped) return Promise.resolve();
+        const runNow = (): Promise<R | undefined> => {
             if (current) {
                 rerunRequested = true;
                 return current;
             }
             current = (async () => {
+                let report: R | undefined;
                 do {
                     rerunRequested = false;
-                    await execute();
-                } while (rerunRequested && !this.stopped);
+                    report = await execute();
+                } while (rerunRequested);
+                return report;
             })().finally(() => {
                 if (current) this.running.delete(current);
                 current = null;
@@ -84,12 +100,11 @@ export class JobScheduler {
             return current;
         };
 
-        this.schedules.push({
-            name: definition.name,
-            pattern: definition.schedule,
-            run: () => void runNow(),
-        });
-        return { name: definition.name, wake: () => void runNow(), runNow };
+        const wake = () => {
+            if (!this.stopped) void runNow();
+        };
+        this.schedules.push({ name: definition.name, pattern: definition.schedule, run: wake });
+        return { name: definition.name, wake, runNow };
     }
 
     /** The registered jobs' names, in registration order (the start-up log lists them). */
@@ -104,7 +119,7 @@ export class JobScheduler {
         }
     }
 
-    /** Stops the schedules and waits for runs in progress. */
+    /** Stops the schedules and the wake-ups, and waits for runs in progress. */
     async stop(): Promise<void> {
         this.stopped = true;
         for (const cron of this.crons) cron.stop();

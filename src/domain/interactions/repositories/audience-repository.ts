@@ -2,6 +2,7 @@ import { and, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
 import { unionAll } from "drizzle-orm/pg-core";
 import { type Address, getAddress, type Hex } from "viem";
 import type { Executor } from "../../../infrastructure/persistence";
+import { requireCanonicalProductId } from "../../../utils/product-id";
 import { interactionsPendingTable, interactionsPushedTable } from "../db/schema";
 
 export type AudienceFilter = {
@@ -19,7 +20,7 @@ export class AudienceRepository {
     constructor(private readonly db: Executor) {}
 
     async walletsInteractedWith(
-        productIds: Hex[],
+        productIds: readonly Hex[],
         filter: AudienceFilter = {},
     ): Promise<Address[]> {
         if (productIds.length === 0) return [];
@@ -40,7 +41,10 @@ export class AudienceRepository {
         return rows.map((row) => getAddress(row.wallet));
     }
 
-    async walletsAmong(wallets: Address[], productIds: Hex[]): Promise<Address[]> {
+    async walletsAmong(
+        wallets: readonly Address[],
+        productIds: readonly Hex[],
+    ): Promise<Address[]> {
         if (wallets.length === 0 || productIds.length === 0) return [];
         const lowered = [...new Set(wallets.map((w) => w.toLowerCase() as Hex))];
         const all = this.interactionsOf(productIds, lowered);
@@ -48,7 +52,9 @@ export class AudienceRepository {
         return rows.map((row) => getAddress(row.wallet));
     }
 
-    private interactionsOf(productIds: Hex[], wallets?: Hex[]) {
+    /** Any spelling of a product id (`0x1` or padded) names the same stored product. */
+    private interactionsOf(requested: readonly Hex[], wallets?: Hex[]) {
+        const productIds = requested.map(requireCanonicalProductId);
         const pending = interactionsPendingTable;
         const pushed = interactionsPushedTable;
         return unionAll(

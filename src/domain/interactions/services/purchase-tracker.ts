@@ -3,7 +3,6 @@ import { encodePurchaseCompleted, newInteractionId } from "../../../infrastructu
 import type { Logger } from "../../../infrastructure/logger";
 import type { Database } from "../../../infrastructure/persistence";
 import { requireCanonicalProductId } from "../../../utils/product-id";
-import type { OraclePort, PurchaseProofLookup } from "../ports";
 import type { PendingInteractionsRepository } from "../repositories/pending-interactions-repository";
 import type {
     PurchaseTracker as PurchaseTrackerRow,
@@ -11,31 +10,31 @@ import type {
 } from "../repositories/purchase-trackers-repository";
 import { PRODUCT_TYPE_DENOMINATOR } from "./interaction-types";
 
-/** Trackers read (and looked up at the oracle in one query) per step of a run. */
-const PAGE_SIZE = 500;
+/** A wallet waiting for the proof of one shop order (a purchase tracker, as listened for). */
+export type AwaitingPurchase = Pick<
+    PurchaseTrackerRow,
+    "id" | "wallet" | "token" | "externalPurchaseId"
+>;
 
-export type PurchaseTrackerRunReport = { queued: number; expired: number; visited: number };
+/** A purchase with its Merkle proof against the oracle's on-chain root. */
+export type ProvenPurchase = { productId: Hex; purchaseId: Hex | bigint; proof: readonly Hex[] };
 
 /**
- * A confirmed purchase whose Merkle root is on-chain becomes a pending purchase.completed
- * interaction carrying its proof, for the wallet that listened for it. The interaction insert and
- * the tracker's `pushed` flag are written in one transaction (the seed used two statements).
- *
- * Every run visits every live tracker, a page at a time with one oracle look-up per page (the
- * seed read the 50 oldest, so 50 that never match starved every later purchase); trackers whose
- * purchase has not come within the TTL are dropped.
+ * The interactions side of purchase trackers: which wallets wait for which orders, and turning a
+ * proven purchase into a pending purchase.completed interaction for the wallet that listened for
+ * it. The interaction insert and the tracker's `pushed` flag are written in one transaction (the
+ * seed used two statements). Proofs come from the oracle domain; the flow that fetches them and
+ * calls this lives in src/orchestration/purchase-proof-flow.ts.
  */
 export class PurchaseTracker {
     constructor(
         private readonly deps: {
             db: Database;
-            oracle: OraclePort | undefined;
             trackers: PurchaseTrackersRepository;
             pending: PendingInteractionsRepository;
             logger: Logger;
             /** An unpushed tracker older than this has expired. */
             ttlMs: number;
-            onQueued: () => void;
         },
     ) {}
 
@@ -44,46 +43,48 @@ export class PurchaseTracker {
         return new Date(now - this.deps.ttlMs);
     }
 
-    async run(): Promise<PurchaseTrackerRunReport> {
-        const { oracle, db, trackers } = this.deps;
-        const report: PurchaseTrackerRunReport = { queued: 0, expired: 0, visited: 0 };
-        if (!oracle) return report;
-        const createdSince = this.liveSince();
-        report.expired = await trackers.deleteExpired(db, createdSince);
-        if (report.expired > 0) {
-            this.deps.logger.info({ expired: report.expired }, "expired purchase trackers dropped");
-        }
-        for (let afterId = 0; ; ) {
-            const page = await trackers.pendingPage(db, {
-                afterId,
-                limit: PAGE_SIZE,
-                createdSince,
-            });
-            if (page.length === 0) break;
-            report.visited += page.length;
-            afterId = page[page.length - 1]!.id;
-            // Proof look-ups run outside any transaction (they read the oracle's tables); each
-            // provable tracker is then locked and written in its own transaction.
-            const lookups = await oracle.proofs.forPurchaseTokens(
-                page.map((tracker) => ({
-                    token: tracker.token,
-                    externalPurchaseId: tracker.externalPurchaseId,
-                })),
-            );
-            for (const [i, tracker] of page.entries()) {
-                if (await this.push(tracker, lookups[i]!)) report.queued++;
-            }
-            if (page.length < PAGE_SIZE) break;
-        }
-        if (report.queued > 0) this.deps.onQueued();
-        return report;
+    /** Drops the trackers whose purchase has not come within the TTL; returns how many. */
+    async dropExpired(): Promise<number> {
+        const expired = await this.deps.trackers.deleteExpired(this.deps.db, this.liveSince());
+        if (expired > 0) this.deps.logger.info({ expired }, "expired purchase trackers dropped");
+        return expired;
     }
 
-    private async push(tracker: PurchaseTrackerRow, lookup: PurchaseProofLookup): Promise<boolean> {
-        if (lookup.status !== "success" || lookup.purchaseStatus !== "confirmed") return false;
+    /** One page of the live trackers, in id order after `afterId`. */
+    async livePage(page: { afterId: number; limit: number }): Promise<AwaitingPurchase[]> {
+        const rows = await this.deps.trackers.pendingPage(this.deps.db, {
+            ...page,
+            createdSince: this.liveSince(),
+        });
+        return rows.map(({ id, wallet, token, externalPurchaseId }) => ({
+            id,
+            wallet,
+            token,
+            externalPurchaseId,
+        }));
+    }
+
+    /** Every order a live tracker waits for, each once (one query). */
+    awaitedPurchases(): Promise<{ token: string; externalPurchaseId: string }[]> {
+        return this.deps.trackers.awaitedRefs(this.deps.db, this.liveSince());
+    }
+
+    /** Whether a live tracker waits for one of these shop order ids (one query). */
+    awaitsAnyOf(externalPurchaseIds: readonly string[]): Promise<boolean> {
+        return this.deps.trackers.awaitsAnyOf(this.deps.db, externalPurchaseIds, this.liveSince());
+    }
+
+    /**
+     * Queues the purchase.completed interaction of a tracker whose purchase is proven; false when
+     * another runner holds or already pushed the tracker.
+     */
+    async queuePurchaseCompleted(
+        tracker: AwaitingPurchase,
+        proven: ProvenPurchase,
+    ): Promise<boolean> {
         const { db, trackers, pending } = this.deps;
         const purchaseId =
-            typeof lookup.purchaseId === "bigint" ? lookup.purchaseId : BigInt(lookup.purchaseId);
+            typeof proven.purchaseId === "bigint" ? proven.purchaseId : BigInt(proven.purchaseId);
         const done = await db.transaction(async (tx) => {
             if (!(await trackers.claim(tx, tracker.id))) return false;
             const interactionId = newInteractionId();
@@ -91,9 +92,9 @@ export class PurchaseTracker {
                 {
                     interactionId,
                     wallet: tracker.wallet,
-                    productId: requireCanonicalProductId(lookup.productId),
+                    productId: requireCanonicalProductId(proven.productId),
                     typeDenominator: PRODUCT_TYPE_DENOMINATOR.purchase,
-                    interactionData: encodePurchaseCompleted(purchaseId, lookup.proof as Hex[]),
+                    interactionData: encodePurchaseCompleted(purchaseId, [...proven.proof]),
                 },
             ]);
             await trackers.markPushed(tx, tracker.id, interactionId);

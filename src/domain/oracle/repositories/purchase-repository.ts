@@ -175,6 +175,12 @@ export class PurchaseRepository {
         return found;
     }
 
+    /** The products of the refs' known purchases (canonical ids, each once; no proof is built). */
+    async productIdsOf(refs: readonly PurchaseRef[]): Promise<Hex[]> {
+        const found = await this.findForProofByTokens(refs);
+        return [...new Set([...found.values()].map((row) => row.productId))];
+    }
+
     private selectForProof() {
         return this.db
             .select({

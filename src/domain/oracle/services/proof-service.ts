@@ -51,12 +51,6 @@ export class ProofService {
         return results;
     }
 
-    /** The products of the refs' known purchases (no proof is built). */
-    async productIdsOf(refs: readonly PurchaseRef[]): Promise<Hex[]> {
-        const found = await this.purchases.findForProofByTokens(refs);
-        return [...new Set([...found.values()].map((purchase) => purchase.productId))];
-    }
-
     async forPurchaseId(purchaseId: Hex): Promise<PurchaseProofResult> {
         return this.prove(
             await this.purchases.findForProofByPurchaseId(purchaseId.toLowerCase() as Hex),

@@ -8,18 +8,11 @@ import {
 } from "../../../infrastructure/blockchain";
 import type { Logger } from "../../../infrastructure/logger";
 import type { Database } from "../../../infrastructure/persistence";
-import { canonicalProductId } from "../../../utils/product-id";
+import type { AwaitedPurchases } from "../ports";
 import type { OracleRepository } from "../repositories/oracle-repository";
 import type { PurchaseRepository } from "../repositories/purchase-repository";
 import type { MerkleTree } from "./merkle-tree";
 import { type MerkleTreeCache, rootMatches } from "./tree-cache";
-
-/** Port: products for which a purchase tracker waits for a proof (owned by interactions). */
-export type PendingPurchaseTrackers = {
-    productIdsAwaitingProof(): Promise<Hex[]>;
-    /** Whether a live tracker waits for one of these shop order ids (one query). */
-    awaitsAnyOf(externalPurchaseIds: readonly string[]): Promise<boolean>;
-};
 
 export type RootSyncedEvent = { productId: Hex; merkleRoot: Hex; txHash: Hex | null };
 
@@ -31,12 +24,6 @@ export type RootUpdateSettings = { threshold: number; maxAgeMinutes: number };
  * record `synced` only after the receipt. Runs under the job's advisory lock (one runner).
  */
 export class RootUpdateService {
-    private trackers: PendingPurchaseTrackers = {
-        productIdsAwaitingProof: async () => [],
-        awaitsAnyOf: async () => false,
-    };
-    private readonly listeners = new Set<(event: RootSyncedEvent) => void>();
-
     constructor(
         private readonly deps: {
             db: Database;
@@ -46,27 +33,18 @@ export class RootUpdateService {
             chain: { clients: ChainClients; deployment: Deployment; signers: BackendSigners };
             logger: Logger;
             settings: RootUpdateSettings;
+            /** Purchases waited for: their oracles qualify below the threshold. */
+            awaitedPurchases?: AwaitedPurchases;
+            /** The `oracleUpdated` event: a root reached the chain. */
+            onRootSynced: (event: RootSyncedEvent) => void;
         },
     ) {}
 
-    usePendingPurchaseTrackers(port: PendingPurchaseTrackers): void {
-        this.trackers = port;
-    }
-
-    onRootSynced(listener: (event: RootSyncedEvent) => void): () => void {
-        this.listeners.add(listener);
-        return () => this.listeners.delete(listener);
-    }
-
-    /** Whether a tracker waits for one of these orders (webhooks use it to wake the job early). */
-    isAwaitedPurchase(externalPurchaseIds: readonly string[]): Promise<boolean> {
-        return this.trackers.awaitsAnyOf(externalPurchaseIds);
-    }
-
     async run(): Promise<void> {
-        const awaiting = (await this.trackers.productIdsAwaitingProof())
-            .map((id) => canonicalProductId(id))
-            .filter((id): id is Hex => id !== null);
+        // Two set-based look-ups, whatever the number of waiting buyers: the awaited orders, then
+        // their products (no proof and no tree is built to learn a product).
+        const awaited = (await this.deps.awaitedPurchases?.list()) ?? [];
+        const awaiting = await this.deps.purchases.productIdsOf(awaited);
         const ids = await this.deps.oracles.idsNeedingUpdate({
             awaitingProductIds: awaiting,
             threshold: this.deps.settings.threshold,
@@ -90,13 +68,7 @@ export class RootUpdateService {
         const txHash = await this.pushRoot(productId, root);
         await this.deps.oracles.markSynced(oracleId, root, txHash);
         this.deps.logger.info({ productId, root, txHash }, "oracle root synced");
-        for (const listener of this.listeners) {
-            try {
-                listener({ productId, merkleRoot: root, txHash });
-            } catch (error) {
-                this.deps.logger.error({ err: error }, "oracleUpdated listener failed");
-            }
-        }
+        this.deps.onRootSynced({ productId, merkleRoot: root, txHash });
     }
 
     /** One transaction: positions, leaves, tree, root. The cached tree follows only on commit. */
