@@ -3,8 +3,9 @@
  * Each rule has a deliberate violation under test/import-rules/fixture/ that CI proves is caught
  * (test/import-rules/import-rules.test.ts), so a rule that stops biting fails the build.
  *
- * Layers, from the top: composition (app.ts, domains.ts, index.ts, api/, jobs/, orchestration/)
- * -> domain (api -> services -> repositories) -> infrastructure -> utils.
+ * Layers, from the top: composition (app.ts, domains.ts, index.ts, api/, jobs/) -> orchestration
+ * (the flows that cross domains) -> domain (api -> services -> repositories) -> infrastructure ->
+ * utils.
  */
 const routes = "^src/(api|domain/[^/]+/api)/";
 const servicesAndRepositories = "^src/domain/[^/]+/(services|repositories)/";
@@ -89,7 +90,28 @@ module.exports = {
                 "Domains are built by the composition root (domains.ts, app.ts), never import it",
             severity: "error",
             from: { path: "^src/domain/" },
-            to: { path: "^src/((domains|app|index)\\.ts$|api/|jobs/|orchestration/)" },
+            to: { path: "^src/((domains|app|index)\\.ts$|api/|jobs/)" },
+        },
+        {
+            name: "no-domain-to-orchestration",
+            comment:
+                "A domain never knows the flows it takes part in: it exposes ports and events, " +
+                "the orchestrators in src/orchestration/ use them",
+            severity: "error",
+            from: { path: "^src/domain/" },
+            to: { path: "^src/orchestration/" },
+        },
+        {
+            name: "orchestration-through-domain-doors",
+            comment:
+                "An orchestrator uses domains only through their public index.ts, and never the " +
+                "composition root or the routes above it",
+            severity: "error",
+            from: { path: "^src/orchestration/" },
+            to: {
+                path: "^src/(domain/|api/|jobs/|(domains|app|index)\\.ts$)",
+                pathNot: "^src/domain/[^/]+/index\\.ts$",
+            },
         },
         {
             name: "no-infra-to-domain-logic",

@@ -69,5 +69,6 @@ describe("import rules", () => {
         const flagged = new Set(violations.map((v) => v.from));
         expect(flagged.has("src/domain/alpha/index.ts")).toBe(false);
         expect(flagged.has("src/domains.ts")).toBe(false);
+        expect(flagged.has("src/orchestration/alpha-flow.ts")).toBe(false);
     });
 });
