@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { encodeFunctionData, getAddress, type Hex, pad, parseEther } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import {
-    backendInteractionsTrackerTable,
     interactionsPendingTable,
     interactionsPurchaseTrackerTable,
+    interactionsWebhookTable,
 } from "../../src/domain/interactions/db/schema";
 import {
     PRODUCT_ROLES,
@@ -260,7 +260,7 @@ describe("POST /ext/products/:id/webhook/interactions/push|pushRaw", () => {
     test("400 when the product has no interaction contract", async () => {
         const orphan = pad("0xabcdef", { size: 32 });
         await t.infra.database.db
-            .insert(backendInteractionsTrackerTable)
+            .insert(interactionsWebhookTable)
             .values({ productId: orphan, hookSignatureKey: KEY, source: "custom" });
         const response = await t.request(url("push", orphan), {
             method: "POST",

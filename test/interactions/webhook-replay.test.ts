@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import {
-    backendInteractionsTrackerTable,
     interactionsPendingTable,
     interactionsWebhookDeliveryTable,
+    interactionsWebhookTable,
 } from "../../src/domain/interactions/db/schema";
 import { hmacBase64 } from "../oracle/helpers";
 import { readJson, startTestApp, type TestApp } from "../support/test-app";
@@ -68,7 +68,7 @@ beforeAll(async () => {
     t = await startTestApp();
     product = await mintTestProduct(t.infra.chain, [t.infra.chain.deployment.tokens.usde]);
     await db()
-        .insert(backendInteractionsTrackerTable)
+        .insert(interactionsWebhookTable)
         .values({ productId: product.productIdHex, hookSignatureKey: KEY, source: "custom" });
 }, 90_000);
 afterAll(async () => {

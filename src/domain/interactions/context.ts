@@ -6,24 +6,23 @@ import { businessInteractionsWebhookRoutes } from "./api/business-interactions-w
 import { extInteractionsRoutes } from "./api/ext-interactions-routes";
 import { walletInteractionsRoutes } from "./api/wallet-interactions-routes";
 import { AudienceRepository } from "./repositories/audience-repository";
-import { BackendTrackersRepository } from "./repositories/backend-trackers-repository";
 import { InteractionBatchesRepository } from "./repositories/interaction-batches-repository";
 import { InteractionChainReader } from "./repositories/interaction-chain-reader";
 import { InteractionSequencesRepository } from "./repositories/interaction-sequences-repository";
+import { InteractionsWebhooksRepository } from "./repositories/interactions-webhooks-repository";
 import { PendingInteractionsRepository } from "./repositories/pending-interactions-repository";
 import { PurchaseTrackersRepository } from "./repositories/purchase-trackers-repository";
 import { PushedInteractionsRepository } from "./repositories/pushed-interactions-repository";
 import { WebhookDeliveriesRepository } from "./repositories/webhook-deliveries-repository";
-import { BackendTrackerAdmin } from "./services/backend-tracker-admin";
 import { type ExecutionReport, InteractionExecutor } from "./services/interaction-executor";
 import { InteractionIntake } from "./services/interaction-intake";
 import { InteractionRetrier } from "./services/interaction-retrier";
 import { InteractionSimulator } from "./services/interaction-simulator";
+import { InteractionsWebhookAdmin } from "./services/interactions-webhook-admin";
 import { PurchaseListener } from "./services/purchase-listener";
 import { PurchaseTracker } from "./services/purchase-tracker";
 import { RewardEstimator } from "./services/reward-estimator";
 import { fixedRates } from "./services/reward-prices";
-
 
 /** Wires the interactions domain: repositories, services, jobs and routes. */
 export function createInteractionsDomain(infra: Infrastructure, jobs: JobScheduler) {
@@ -35,7 +34,7 @@ export function createInteractionsDomain(infra: Infrastructure, jobs: JobSchedul
     const pushed = new PushedInteractionsRepository();
     const batches = new InteractionBatchesRepository();
     const purchaseTrackers = new PurchaseTrackersRepository();
-    const backendTrackers = new BackendTrackersRepository();
+    const webhooks = new InteractionsWebhooksRepository();
     const audienceRepository = new AudienceRepository(db);
     const chain = new InteractionChainReader(clients, deployment, signers);
 
@@ -111,7 +110,7 @@ export function createInteractionsDomain(infra: Infrastructure, jobs: JobSchedul
         db,
         chain,
         pending,
-        trackers: backendTrackers,
+        webhooks,
         deliveries: new WebhookDeliveriesRepository(),
         replayWindowMs: infra.config.interactions.webhookReplayWindowMs,
         onQueued: () => simulateJob.wake(),
@@ -129,7 +128,7 @@ export function createInteractionsDomain(infra: Infrastructure, jobs: JobSchedul
         onTracked: () => purchaseListened.emit(),
     });
     const estimator = new RewardEstimator({ clients, chain, rates: fixedRates(deployment) });
-    const trackerAdmin = new BackendTrackerAdmin({ db, trackers: backendTrackers });
+    const webhookAdmin = new InteractionsWebhookAdmin({ db, webhooks });
 
     infra.metrics.queueDepth(
         "interactions_queue_depth",
@@ -181,7 +180,7 @@ export function createInteractionsDomain(infra: Infrastructure, jobs: JobSchedul
                     maxBodyBytes: infra.config.http.webhookMaxBodyBytes,
                 }),
             business: (macros: SessionMacros) =>
-                businessInteractionsWebhookRoutes({ macros, admin: trackerAdmin }),
+                businessInteractionsWebhookRoutes({ macros, admin: webhookAdmin }),
         },
     };
 }

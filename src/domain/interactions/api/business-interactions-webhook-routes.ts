@@ -1,12 +1,12 @@
 import { Elysia, t } from "elysia";
 import { apiErrors, type SessionMacros } from "../../../infrastructure/http";
 import { HexSchema } from "../../../utils/schemas";
-import type { BackendTrackerAdmin } from "../services/backend-tracker-admin";
+import type { InteractionsWebhookAdmin } from "../services/interactions-webhook-admin";
 
-/** `/business/product/:productId/interactionsWebhook/*`: the product's backend tracker. */
+/** `/business/product/:productId/interactionsWebhook/*`: the product's interactions webhook. */
 export function businessInteractionsWebhookRoutes(deps: {
     macros: SessionMacros;
-    admin: BackendTrackerAdmin;
+    admin: InteractionsWebhookAdmin;
 }) {
     const params = t.Object({ productId: HexSchema });
     const StatusModel = t.Union([

@@ -41,7 +41,9 @@ export const interactionArchiveReasonEnum = pgEnum("interactions_archive_reason"
     "manual",
 ]);
 
-export const backendTrackerSourceEnum = pgEnum("backend_interactions_tracker_source", ["custom"]);
+export const interactionsWebhookSourceEnum = pgEnum("backend_interactions_tracker_source", [
+    "custom",
+]);
 
 export const interactionBatchStatusEnum = pgEnum("interaction_batch_status", [
     "sending",
@@ -197,12 +199,15 @@ export const interactionsPurchaseTrackerTable = pgTable(
     ],
 );
 
-/** Per-product HMAC secret for server-to-server interaction pushes. */
-export const backendInteractionsTrackerTable = pgTable("backend_interactions_tracker", {
+/**
+ * The interactions webhook of a product: its HMAC secret for server-to-server interaction pushes
+ * (the table keeps the seed's name).
+ */
+export const interactionsWebhookTable = pgTable("backend_interactions_tracker", {
     id: serial("id").primaryKey(),
     productId: hexBytes("product_id").notNull().unique(),
     hookSignatureKey: varchar("hook_signature_key").notNull(),
-    source: backendTrackerSourceEnum("source").notNull().default("custom"),
+    source: interactionsWebhookSourceEnum("source").notNull().default("custom"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -11,8 +11,8 @@ import {
     standardWebhookDeliveryKey,
     verifyStandardWebhook,
 } from "../../../utils/standard-webhooks";
-import type { BackendTrackersRepository } from "../repositories/backend-trackers-repository";
 import type { InteractionChainReader } from "../repositories/interaction-chain-reader";
+import type { InteractionsWebhooksRepository } from "../repositories/interactions-webhooks-repository";
 import type { PendingInteractionsRepository } from "../repositories/pending-interactions-repository";
 import type { WebhookDeliveriesRepository } from "../repositories/webhook-deliveries-repository";
 import { type EncodedInteraction, encodeRawInteraction } from "./raw-interaction";
@@ -38,7 +38,7 @@ export class InteractionIntake {
             db: Database;
             chain: InteractionChainReader;
             pending: PendingInteractionsRepository;
-            trackers: BackendTrackersRepository;
+            webhooks: InteractionsWebhooksRepository;
             deliveries: WebhookDeliveriesRepository;
             /** How long an identical legacy (`x-hmac-sha256`) body is refused as a replay. */
             replayWindowMs: number;
@@ -75,7 +75,7 @@ export class InteractionIntake {
     }
 
     /**
-     * Verify, then process: the product's tracker key must sign the raw body bytes (401 and
+     * Verify, then process: the product's webhook key must sign the raw body bytes (401 and
      * nothing written otherwise) before the body is even parsed. Each delivery is accepted once:
      * a Standard Webhooks `webhook-id` (its timestamp within 5 minutes), or a legacy body within
      * the replay window; a replay is answered like the original and queues nothing.
@@ -83,7 +83,7 @@ export class InteractionIntake {
     async pushFromWebhook(params: {
         kind: WebhookPushKind;
         productId: Hex;
-        /** Read only once the product's tracker is known. */
+        /** Read only once the product's webhook is known. */
         readBody(): Promise<Uint8Array>;
         hmac: string | undefined;
         standard?: StandardWebhookHeaders;
@@ -91,14 +91,14 @@ export class InteractionIntake {
         const isStandard = params.standard?.signature !== undefined;
         if (!params.hmac && !isStandard) throw new ApiError("missing_hmac", "Missing hmac");
         const productId = requestedProductId(params.productId);
-        const tracker = await this.deps.trackers.find(this.deps.db, productId);
-        if (!tracker) {
+        const webhook = await this.deps.webhooks.find(this.deps.db, productId);
+        if (!webhook) {
             throw new ApiError("tracker_not_found", "Product backend tracker not found");
         }
         const raw = await params.readBody();
         const deliveryKey = isStandard
-            ? standardDeliveryKey(tracker.hookSignatureKey, raw, params.standard!)
-            : legacyDeliveryKey(tracker.hookSignatureKey, raw, params.hmac!);
+            ? standardDeliveryKey(webhook.hookSignatureKey, raw, params.standard!)
+            : legacyDeliveryKey(webhook.hookSignatureKey, raw, params.hmac!);
         const body = parseJson(raw);
         const { wallet, interaction } = params.kind === "push" ? encodedBody(body) : rawBody(body);
         if (!(await this.deps.chain.interactionContractOf(productId))) {

@@ -1,15 +1,18 @@
 import { eq } from "drizzle-orm";
 import type { Hex } from "viem";
 import type { Executor } from "../../../infrastructure/persistence";
-import { backendInteractionsTrackerTable } from "../db/schema";
+import { interactionsWebhookTable } from "../db/schema";
 
-export type BackendTracker = typeof backendInteractionsTrackerTable.$inferSelect;
+export type InteractionsWebhook = typeof interactionsWebhookTable.$inferSelect;
 
-const t = backendInteractionsTrackerTable;
+const t = interactionsWebhookTable;
 
-/** Per-product HMAC secrets of server-to-server interaction pushes. */
-export class BackendTrackersRepository {
-    async find(db: Executor, productId: Hex): Promise<BackendTracker | undefined> {
+/**
+ * The interactions webhook of each product: the HMAC secret of its server-to-server interaction
+ * pushes (the seed's "backend tracker"; table `backend_interactions_tracker`).
+ */
+export class InteractionsWebhooksRepository {
+    async find(db: Executor, productId: Hex): Promise<InteractionsWebhook | undefined> {
         const [row] = await db.select().from(t).where(eq(t.productId, productId)).limit(1);
         return row;
     }
@@ -26,7 +29,7 @@ export class BackendTrackersRepository {
             .onConflictDoUpdate({ target: t.productId, set: { hookSignatureKey, source } });
     }
 
-    /** Returns whether a tracker existed. */
+    /** Returns whether the product had a webhook set up. */
     async delete(db: Executor, productId: Hex): Promise<boolean> {
         const deleted = await db
             .delete(t)
