@@ -13,13 +13,13 @@ import {
     interactionsWebhookTable,
 } from "../../src/domain/interactions/db/schema";
 import { hmacBase64 } from "../oracle/helpers";
+import { standardWebhookHeaders } from "../support/standard-webhooks";
 import { readJson, startTestApp, type TestApp } from "../support/test-app";
 import { mintTestProduct, type TestProduct } from "./helpers";
 
 let t: TestApp;
 let product: TestProduct;
 const KEY = `whsec_${Buffer.from("interactions-webhook-key-32bytes").toString("base64")}`;
-const keyBytes = Buffer.from(KEY.slice(6), "base64");
 
 const db = () => t.infra.database.db;
 const queuedFor = async (wallet: string) =>
@@ -48,21 +48,15 @@ const legacyPush = (body: string) =>
 const standardPush = (
     body: string,
     options: { id?: string; timestamp?: number; signWith?: Uint8Array } = {},
-) => {
-    const id = options.id ?? `msg_${crypto.randomUUID()}`;
-    const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
-    const signature = hmacBase64(options.signWith ?? keyBytes, `${id}.${timestamp}.${body}`);
-    return t.request(url("push"), {
+) =>
+    t.request(url("push"), {
         method: "POST",
         headers: {
             "content-type": "application/json",
-            "webhook-id": id,
-            "webhook-timestamp": timestamp,
-            "webhook-signature": `v1,${signature}`,
+            ...standardWebhookHeaders(options.signWith ?? KEY, body, options),
         },
         body,
     });
-};
 
 beforeAll(async () => {
     t = await startTestApp();

@@ -3,6 +3,7 @@ import { createHmac } from "node:crypto";
 import { type Hex, pad, toHex } from "viem";
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import { mintProduct } from "../../src/infrastructure/blockchain";
+import { standardWebhookHeaders } from "../support/standard-webhooks";
 import { jsonHeaders, startTestApp, type TestApp } from "../support/test-app";
 
 export type OracleFixture = {
@@ -144,18 +145,11 @@ export function sendStandardWebhook(
     options: { id?: string; timestamp?: number; secret?: string } = {},
 ) {
     const body = JSON.stringify(payload);
-    const id = options.id ?? `msg_${crypto.randomUUID()}`;
-    const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
-    const secret = options.secret ?? f.secret;
-    const key = secret.startsWith("whsec_") ? Buffer.from(secret.slice(6), "base64") : secret;
-    const signature = hmacBase64(key, `${id}.${timestamp}.${body}`);
     return f.app.request(`/ext/products/${f.productId}/webhook/oracle/custom`, {
         method: "POST",
         headers: {
             "content-type": "application/json",
-            "webhook-id": id,
-            "webhook-timestamp": timestamp,
-            "webhook-signature": `v1,${signature}`,
+            ...standardWebhookHeaders(options.secret ?? f.secret, body, options),
         },
         body,
     });
