@@ -1,17 +1,21 @@
+/**
+ * The pairing WebSocket protocol: close codes on open, the code attempts, who may send which
+ * frame, bad frames, and what a side gets when it reconnects. The HTTP routes are in
+ * pairing-routes.test.ts, the cleanup job in pairing-cleanup.test.ts.
+ */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { toHex } from "viem";
+import { devicePairingTable } from "../../src/domain/pairing/db/schema";
+import { startTestApp, type TestApp } from "../support/test-app";
 import {
-    devicePairingTable,
-    pairingSignatureRequestTable,
-} from "../../src/domain/pairing/db/schema";
-import { readJson, startTestApp, type TestApp } from "../support/test-app";
-import {
+    initiatePairing,
     pairDevices,
+    pairingRowOf,
     phoneUserAgent,
     randomWallet,
     sampleRequest,
     sampleSignature,
+    signatureRequestRowsOf,
     TestSocket,
     webauthnToken,
 } from "./support";
@@ -31,18 +35,8 @@ afterAll(async () => {
 });
 
 const db = () => server.infra.database.db;
-const pairingRow = async (pairingId: string) =>
-    (
-        await db()
-            .select()
-            .from(devicePairingTable)
-            .where(eq(devicePairingTable.pairingId, pairingId))
-    )[0];
-const requestRows = (pairingId: string) =>
-    db()
-        .select()
-        .from(pairingSignatureRequestTable)
-        .where(eq(pairingSignatureRequestTable.pairingId, pairingId));
+const pairingRow = (pairingId: string) => pairingRowOf(server, pairingId);
+const requestRows = (pairingId: string) => signatureRequestRowsOf(server, pairingId);
 
 async function ecdsaToken(address = randomWallet()): Promise<string> {
     const { token } = await server.infra.tokens.signWallet({
@@ -54,15 +48,7 @@ async function ecdsaToken(address = randomWallet()): Promise<string> {
     return token;
 }
 
-async function initiate() {
-    const origin = await TestSocket.open(server.url, { action: "initiate" });
-    const { payload } = await origin.next("pairing-initiated");
-    return {
-        origin,
-        pairingId: payload.pairingId as string,
-        pairingCode: payload.pairingCode as string,
-    };
-}
+const initiate = () => initiatePairing(server);
 
 const join = (pairingId: string, pairingCode: string, wallet: string | undefined) =>
     TestSocket.open(
@@ -465,141 +451,5 @@ describe("nothing is lost while a side is away", () => {
         expect(await third.receivesNothing("signature-response")).toBe(true);
         third.close();
         paired.target.close();
-    });
-});
-
-describe("GET /wallet/pairings/find/:id, /list; POST /:id/delete", () => {
-    test("find: 404 for an unknown id, no code in the answer, no auth needed", async () => {
-        const missing = await server.request(
-            `/wallet/pairings/find/${encodeURIComponent("a b/../é")}`,
-        );
-        expect(missing.status).toBe(404);
-        expect(await readJson(missing)).toEqual({
-            error: "pairing_not_found",
-            message: "Pairing not found",
-        });
-        const { origin, pairingId } = await initiate();
-        const found = await readJson(await server.request(`/wallet/pairings/find/${pairingId}`));
-        expect(Object.keys(found).sort()).toEqual(["createdAt", "id", "originName"]);
-        origin.close();
-    });
-
-    test("list: 401 without a session, empty for a wallet without pairings", async () => {
-        expect((await server.request("/wallet/pairings/list")).status).toBe(401);
-        const token = await webauthnToken(server, randomWallet());
-        const listed = await server.request("/wallet/pairings/list", {
-            headers: { "x-wallet-auth": token },
-        });
-        expect(await readJson(listed)).toEqual([]);
-    });
-
-    test("delete: 401, 404 not found, 404 not yet resolved, 403 for another wallet", async () => {
-        const paired = await pairDevices(server);
-        const other = await webauthnToken(server, randomWallet());
-        const post = (id: string, token?: string) =>
-            server.request(`/wallet/pairings/${id}/delete`, {
-                method: "POST",
-                headers: token ? { "x-wallet-auth": token } : {},
-            });
-        expect((await post(paired.pairingId)).status).toBe(401);
-        const missing = await post("missing", other);
-        expect([missing.status, (await readJson(missing)).message]).toEqual([
-            404,
-            "Pairing not found",
-        ]);
-        const { origin, pairingId } = await initiate();
-        const unresolved = await post(pairingId, other);
-        expect([unresolved.status, (await readJson(unresolved)).message]).toEqual([
-            404,
-            "Pairing not yet resolved",
-        ]);
-        const forbidden = await post(paired.pairingId, other);
-        expect([forbidden.status, (await readJson(forbidden)).message]).toEqual([403, "Forbidden"]);
-        expect(paired.origin.isOpen && paired.target.isOpen).toBe(true);
-        origin.close();
-        paired.origin.close();
-        paired.target.close();
-    });
-
-    test("delete by the owner: 200, and the pairing's open sockets are closed", async () => {
-        const paired = await pairDevices(server);
-        // The same phone also serves a second desktop: its socket stays open for that one.
-        const second = await pairDevices(server, server, paired.wallet);
-        const deleted = await server.request(`/wallet/pairings/${paired.pairingId}/delete`, {
-            method: "POST",
-            headers: { "x-wallet-auth": paired.phoneToken },
-        });
-        expect(deleted.status).toBe(200);
-        expect(await deleted.text()).toBe("");
-        expect(await paired.origin.waitClose()).toEqual({ code: 4404, reason: "Pairing deleted" });
-        expect(await paired.target.waitClose()).toEqual({ code: 4404, reason: "Pairing deleted" });
-        expect(await pairingRow(paired.pairingId)).toBeUndefined();
-        // `second.target` joined the second pairing and listens to both: it keeps the second.
-        expect(second.target.isOpen).toBe(true);
-        second.origin.send({ type: "ping" });
-        expect((await second.target.next("ping")).payload.pairingId).toBe(second.pairingId);
-        second.origin.close();
-        second.target.close();
-    });
-});
-
-describe("cleanupPairings job", () => {
-    test("deletes expired pairings and requests, closes the expired desktop socket, keeps the rest", async () => {
-        const stale = await initiate();
-        const fresh = await initiate();
-        const idle = await pairDevices(server);
-        const active = await pairDevices(server);
-        const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
-        await db()
-            .update(devicePairingTable)
-            .set({ createdAt: hoursAgo(1) })
-            .where(eq(devicePairingTable.pairingId, stale.pairingId));
-        await db()
-            .update(devicePairingTable)
-            .set({ lastActiveAt: hoursAgo(24 * 8) })
-            .where(eq(devicePairingTable.pairingId, idle.pairingId));
-        await db()
-            .insert(pairingSignatureRequestTable)
-            .values([
-                {
-                    requestId: "old-unsigned",
-                    pairingId: active.pairingId,
-                    request: sampleRequest,
-                    createdAt: hoursAgo(1),
-                },
-                { requestId: "new-unsigned", pairingId: active.pairingId, request: sampleRequest },
-                {
-                    requestId: "old-signed",
-                    pairingId: active.pairingId,
-                    request: sampleRequest,
-                    signature: sampleSignature,
-                    createdAt: hoursAgo(24 * 9),
-                    processedAt: hoursAgo(24 * 8),
-                },
-                {
-                    requestId: "recent-signed",
-                    pairingId: active.pairingId,
-                    request: sampleRequest,
-                    signature: toHex(1n),
-                    createdAt: hoursAgo(2),
-                    processedAt: hoursAgo(1),
-                },
-            ]);
-
-        await server.domains.pairing.cleanupJob.runNow();
-
-        expect(await pairingRow(stale.pairingId)).toBeUndefined();
-        expect(await pairingRow(idle.pairingId)).toBeUndefined();
-        expect(await pairingRow(fresh.pairingId)).toBeDefined();
-        expect(await pairingRow(active.pairingId)).toBeDefined();
-        expect((await requestRows(active.pairingId)).map((row) => row.requestId).sort()).toEqual([
-            "new-unsigned",
-            "recent-signed",
-        ]);
-        expect(await stale.origin.waitClose()).toEqual({ code: 4404, reason: "Pairing expired" });
-        expect((await idle.origin.waitClose()).code).toBe(4404);
-        expect(fresh.origin.isOpen && active.origin.isOpen).toBe(true);
-        for (const socket of [fresh.origin, active.origin, active.target, idle.target])
-            socket.close();
     });
 });

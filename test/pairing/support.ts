@@ -1,6 +1,11 @@
 /** Fixtures of the pairing tests: real WebSocket clients and wallet sessions. */
+import { eq } from "drizzle-orm";
 import { type Address, type Hex, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import {
+    devicePairingTable,
+    pairingSignatureRequestTable,
+} from "../../src/domain/pairing/db/schema";
 import type { TestApp } from "../support/test-app";
 
 export const desktopUserAgent =
@@ -186,3 +191,32 @@ export async function pairDevices(
 
 export const sampleRequest: Hex = "0x7b226368616c6c656e6765223a2231323334227d";
 export const sampleSignature: Hex = "0xa1b2c3d4e5f6";
+
+/** A desktop socket that initiated a pairing, with the pairing's id and code. */
+export async function initiatePairing(server: TestApp) {
+    const origin = await TestSocket.open(server.url, { action: "initiate" });
+    const { payload } = await origin.next("pairing-initiated");
+    return {
+        origin,
+        pairingId: payload.pairingId as string,
+        pairingCode: payload.pairingCode as string,
+    };
+}
+
+/** The pairing's row, or undefined once deleted. */
+export async function pairingRowOf(server: TestApp, pairingId: string) {
+    return (
+        await server.infra.database.db
+            .select()
+            .from(devicePairingTable)
+            .where(eq(devicePairingTable.pairingId, pairingId))
+    )[0];
+}
+
+/** The pairing's signature request rows. */
+export function signatureRequestRowsOf(server: TestApp, pairingId: string) {
+    return server.infra.database.db
+        .select()
+        .from(pairingSignatureRequestTable)
+        .where(eq(pairingSignatureRequestTable.pairingId, pairingId));
+}

@@ -6,4 +6,5 @@ export {
     openDatabase,
     type Transaction,
 } from "./database";
+export { isUniqueViolation } from "./sql-state";
 export { isDatabaseUnavailable, isUnstorableText } from "./unavailable";

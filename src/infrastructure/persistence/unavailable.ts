@@ -3,8 +3,10 @@
  * query: callers answer those with 503 + Retry-After so clients (and shops' webhook senders)
  * retry. Drivers disagree on where the SQLSTATE lives: postgres.js and PGlite put it in `code`,
  * Bun's SQL client puts its own `ERR_POSTGRES_*` name in `code` and the SQLSTATE in `errno`.
- * Both are read, on the error and its causes (Drizzle wraps the driver's error).
+ * Both are read, on the error and its causes (Drizzle wraps the driver's error): sql-state.ts.
  */
+import { chainOf, codesOf } from "./sql-state";
+
 const connectionErrorCodes = new Set([
     "ECONNREFUSED",
     "ECONNRESET",
@@ -33,23 +35,6 @@ function isConnectionSqlState(code: string): boolean {
 
 /** SQLSTATE of a value the database cannot store in text (a NUL character): the client's fault. */
 const untranslatableCharacter = new Set(["22021", "22P05"]);
-
-function codesOf(error: unknown): string[] {
-    const codes: string[] = [];
-    for (const key of ["code", "errno"] as const) {
-        const value = (error as Record<string, unknown>)[key];
-        if (typeof value === "string") codes.push(value);
-    }
-    return codes;
-}
-
-function* chainOf(error: unknown): Generator<unknown> {
-    let current: unknown = error;
-    for (let depth = 0; current && typeof current === "object" && depth < 5; depth++) {
-        yield current;
-        current = (current as { cause?: unknown }).cause;
-    }
-}
 
 export function isDatabaseUnavailable(error: unknown): boolean {
     for (const current of chainOf(error)) {
