@@ -13,14 +13,11 @@ import {
 import type { InboxEntry, InboxRepository } from "../repositories/inbox-repository";
 import type { OracleRepository, OracleRow } from "../repositories/oracle-repository";
 import type { PurchaseRepository } from "../repositories/purchase-repository";
-import {
-    type DeliveryContext,
-    type ParsedDelivery,
-    parseCustomDelivery,
-    parseShopifyDelivery,
-    parseWooCommerceDelivery,
-} from "./order-payloads";
+import { parseCustomDelivery } from "./custom-order-payload";
+import type { DeliveryContext, ParsedDelivery } from "./order-payloads";
 import { purchaseIdOf } from "./purchase-id";
+import { parseShopifyDelivery } from "./shopify-order-payload";
+import { parseWooCommerceDelivery } from "./woocommerce-order-payload";
 
 export type WebhookPlatform = "shopify" | "woocommerce" | "custom";
 
