@@ -7,7 +7,7 @@ import { mintRoutes } from "./api/mint-routes";
 import { rolesRoutes } from "./api/roles-routes";
 import { DnsTxtLookup } from "./repositories/dns-txt-lookup";
 import { MintedProductsRepository } from "./repositories/minted-products-repository";
-import { ProductRegistryRepository } from "./repositories/product-registry-repository";
+import { ProductRegistryChainReader } from "./repositories/product-registry-chain-reader";
 import { DomainOwnershipService } from "./services/domain-ownership";
 import { MintedDomains } from "./services/minted-domains";
 import { ProductDomainService } from "./services/product-domain-service";
@@ -21,7 +21,7 @@ export type MintedHosts = { hasHost(hostname: string): Promise<boolean> };
 /** Wires the business domain: merchants' products (domain proof, mint), roles, test funding. */
 export function createBusinessDomain(infra: Infrastructure, _jobs: JobScheduler) {
     const { config, chain, logger } = infra;
-    const registry = new ProductRegistryRepository(chain);
+    const registry = new ProductRegistryChainReader(chain);
     const ownership = new DomainOwnershipService(
         new DnsTxtLookup(config.business.dnsResolvers, config.business.dnsTimeoutMs),
         config.business.productSetupCodeSalt,

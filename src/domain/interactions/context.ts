@@ -6,6 +6,7 @@ import { businessInteractionsWebhookRoutes } from "./api/business-interactions-w
 import { extInteractionsRoutes } from "./api/ext-interactions-routes";
 import { walletInteractionsRoutes } from "./api/wallet-interactions-routes";
 import { AudienceRepository } from "./repositories/audience-repository";
+import { CampaignChainReader } from "./repositories/campaign-chain-reader";
 import { InteractionBatchesRepository } from "./repositories/interaction-batches-repository";
 import { InteractionChainReader } from "./repositories/interaction-chain-reader";
 import { InteractionSequencesRepository } from "./repositories/interaction-sequences-repository";
@@ -127,7 +128,11 @@ export function createInteractionsDomain(infra: Infrastructure, jobs: JobSchedul
         trackers: purchaseTrackers,
         onTracked: () => purchaseListened.emit(),
     });
-    const estimator = new RewardEstimator({ clients, chain, rates: fixedRates(deployment) });
+    const estimator = new RewardEstimator({
+        campaigns: new CampaignChainReader(clients),
+        chain,
+        rates: fixedRates(deployment),
+    });
     const webhookAdmin = new InteractionsWebhookAdmin({ db, webhooks });
 
     infra.metrics.queueDepth(

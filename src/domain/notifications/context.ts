@@ -4,7 +4,7 @@ import type { JobScheduler } from "../../infrastructure/jobs";
 import { businessSendRoutes } from "./api/business-send-routes";
 import { walletTokenRoutes } from "./api/wallet-token-routes";
 import type { NotificationsPorts } from "./ports";
-import { MerchantProductsRepository } from "./repositories/merchant-products-repository";
+import { MerchantProductsChainReader } from "./repositories/merchant-products-chain-reader";
 import { PushTokenRepository } from "./repositories/push-token-repository";
 import { AudienceResolver } from "./services/audience-resolver";
 import { BroadcastService, NotificationDelivery } from "./services/broadcast-service";
@@ -67,7 +67,7 @@ export function createNotificationsDomain(
         logger.warn({ err: error }, "queued notification delivery failed"),
     );
     const audience = new AudienceResolver(
-        new MerchantProductsRepository(
+        new MerchantProductsChainReader(
             infra.chain.clients,
             infra.chain.deployment,
             infra.productRoles,

@@ -7,8 +7,10 @@ import { requireCanonicalProductId } from "../../utils/product-id";
 import { balanceRoutes } from "./api/balance-routes";
 import { airtableRoutes, rateRoutes, socialRoutes } from "./api/common-routes";
 import { LeadRepository } from "./repositories/lead-repository";
+import { RewardEventsChainReader } from "./repositories/reward-events-chain-reader";
 import { RewardIndexRepository } from "./repositories/reward-index-repository";
 import { RewardReadRepository } from "./repositories/reward-read-repository";
+import { TokenChainReader } from "./repositories/token-chain-reader";
 import { BalanceService } from "./services/balance-service";
 import { CoinGeckoPricing } from "./services/coingecko-pricing";
 import { AirtableClient, SlackClient } from "./services/lead-destinations";
@@ -17,7 +19,6 @@ import { LeadService } from "./services/lead-service";
 import { ChainedPricing, FixedRatePricing, type PricingProvider } from "./services/pricing";
 import { RewardIndexer } from "./services/reward-indexer";
 import { socialRedirectHosts } from "./services/social-redirect";
-import { TokenReader } from "./services/token-reader";
 
 /** Confirmations of the reward index on a real chain when REWARD_INDEX_CONFIRMATIONS is unset. */
 const DEFAULT_CONFIRMATIONS = 12;
@@ -44,7 +45,7 @@ export function createWalletDomain(
         walletConfig.rewardIndex.confirmations ?? (chain.anvil ? 0 : DEFAULT_CONFIRMATIONS);
     const indexer = new RewardIndexer(
         new RewardIndexRepository(db),
-        chain.clients,
+        new RewardEventsChainReader(chain.clients),
         {
             campaignBankFactory: chain.deployment.campaignBankFactory,
             confirmations,
@@ -67,10 +68,9 @@ export function createWalletDomain(
         transport: http(chain.rpcUrl, { retryCount: 2, timeout: 10_000 }),
     });
     const balances = new BalanceService(
-        new TokenReader(readClient),
+        new TokenChainReader(readClient),
         rewardReads,
         pricing,
-        readClient,
         Object.values(chain.deployment.tokens),
         logger,
     );

@@ -1,7 +1,7 @@
 import type { Address } from "viem";
 import { rethrowChainUnavailable } from "../../../infrastructure/chain";
 import { productIdOfDomain } from "../../../utils/product-id";
-import type { ProductRegistryRepository } from "../repositories/product-registry-repository";
+import type { ProductRegistryChainReader } from "../repositories/product-registry-chain-reader";
 import type { DomainOwnershipService } from "./domain-ownership";
 import { normaliseProductDomain } from "./product-domain";
 
@@ -11,7 +11,7 @@ export type DomainVerification = { isDomainValid: boolean; isAlreadyMinted: bool
 export class ProductDomainService {
     constructor(
         private readonly ownership: DomainOwnershipService,
-        private readonly registry: ProductRegistryRepository,
+        private readonly registry: ProductRegistryChainReader,
     ) {}
 
     /** The TXT record for the normalised domain, or "" for an invalid one (the route validates). */

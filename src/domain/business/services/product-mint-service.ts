@@ -16,7 +16,7 @@ import {
     productNameBytes32,
     requireCanonicalProductId,
 } from "../../../utils/product-id";
-import type { ProductRegistryRepository } from "../repositories/product-registry-repository";
+import type { ProductRegistryChainReader } from "../repositories/product-registry-chain-reader";
 import type { DomainOwnershipService } from "./domain-ownership";
 import { normaliseProductDomain } from "./product-domain";
 import { type ProductType, productTypesMask, sanitiseProductName } from "./product-metadata";
@@ -67,7 +67,7 @@ export class ProductMintService {
 
     constructor(
         private readonly chain: Pick<Chain, "clients" | "deployment" | "signers">,
-        private readonly registry: ProductRegistryRepository,
+        private readonly registry: ProductRegistryChainReader,
         private readonly ownership: DomainOwnershipService,
         private readonly roles: Pick<ProductRolesReader, "invalidate">,
         private readonly logger: Logger,

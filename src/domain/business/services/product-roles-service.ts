@@ -3,6 +3,7 @@ import { PRODUCT_ROLES } from "../../../infrastructure/blockchain";
 import type { ProductRolesReader } from "../../../infrastructure/chain";
 import { holdsRole, rethrowChainUnavailable } from "../../../infrastructure/chain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
+import { canonicalProductId } from "../../../utils/product-id";
 
 export type WalletRoles = {
     /** The raw bitmask as minimal hex (`0x0`, `0x7`). */
@@ -30,10 +31,11 @@ export class ProductRolesService {
         sessionWallet: Address | undefined,
     ): Promise<WalletRoles> {
         // uint256 ids only: `0x` and anything longer than 32 bytes are not product ids.
-        if (!productId || productId.length <= 2 || productId.length > 66) throw invalidProductId();
+        const canonical = productId === undefined ? null : canonicalProductId(productId);
+        if (!canonical) throw invalidProductId();
         if (!sessionWallet) throw unauthorized();
         const held = await this.reader
-            .rolesOf(BigInt(productId), wallet ?? sessionWallet)
+            .rolesOf(canonical, wallet ?? sessionWallet)
             .catch(rethrowChainUnavailable);
         const has = (role: bigint) => holdsRole(held, role);
         return {

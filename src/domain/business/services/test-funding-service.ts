@@ -3,7 +3,7 @@ import { SIGNER_LABELS, testStablecoinAbi } from "../../../infrastructure/blockc
 import type { Chain } from "../../../infrastructure/chain";
 import { rethrowChainUnavailable } from "../../../infrastructure/chain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
-import type { ProductRegistryRepository } from "../repositories/product-registry-repository";
+import type { ProductRegistryChainReader } from "../repositories/product-registry-chain-reader";
 import { type Stablecoin, tokenOf } from "./stablecoins";
 
 /** The seed's top-ups: mUSD up to 1000 at a time, 11 of a named stablecoin. */
@@ -19,7 +19,7 @@ const STABLECOIN_TOP_UP = { threshold: parseEther("50"), amount: parseEther("11"
 export class TestFundingService {
     constructor(
         private readonly chain: Pick<Chain, "clients" | "deployment" | "signers">,
-        private readonly registry: ProductRegistryRepository,
+        private readonly registry: ProductRegistryChainReader,
         private readonly isRunningInProd: boolean,
     ) {}
 

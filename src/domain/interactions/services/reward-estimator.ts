@@ -1,10 +1,6 @@
-import { type Address, erc20Abi, formatUnits, type Hex } from "viem";
-import {
-    type ChainClients,
-    productInteractionAbi,
-    referralCampaignAbi,
-} from "../../../infrastructure/blockchain";
+import { type Address, formatUnits, type Hex } from "viem";
 import { canonicalProductId } from "../../../utils/product-id";
+import type { CampaignChainReader } from "../repositories/campaign-chain-reader";
 import type { InteractionChainReader } from "../repositories/interaction-chain-reader";
 import { interactionKeyOf } from "./interaction-types";
 import type { FiatRates } from "./reward-prices";
@@ -41,7 +37,7 @@ export type RewardEstimate = {
 export class RewardEstimator {
     constructor(
         private readonly deps: {
-            clients: ChainClients;
+            campaigns: CampaignChainReader;
             chain: InteractionChainReader;
             rates: Map<string, FiatRates>;
         },
@@ -52,42 +48,13 @@ export class RewardEstimator {
         if (!productId) return null;
         const contract = await this.deps.chain.interactionContractOf(productId);
         if (!contract) return null;
-        const client = this.deps.clients.publicClient;
-        const campaigns = await client.readContract({
-            address: contract,
-            abi: productInteractionAbi,
-            functionName: "getCampaigns",
-        });
-        if (campaigns.length === 0) return null;
-        const states = await client.multicall({
-            contracts: campaigns.flatMap((campaign) => [
-                { address: campaign, abi: referralCampaignAbi, functionName: "isActive" } as const,
-                {
-                    address: campaign,
-                    abi: referralCampaignAbi,
-                    functionName: "getTriggers",
-                } as const,
-            ]),
-        });
+        const campaigns = await this.deps.campaigns.activeCampaignTriggers(contract);
+        if (campaigns === null) return null;
         const rewards: ActiveReward[] = [];
-        for (const [index, campaign] of campaigns.entries()) {
-            const active = states[index * 2];
-            const triggers = states[index * 2 + 1];
-            // Campaigns of another kind (no getTriggers) are not ours to estimate.
-            if (active?.status !== "success" || !active.result) continue;
-            if (triggers?.status !== "success") continue;
-            const [token, types, amounts] = triggers.result as readonly [
-                Address,
-                readonly Hex[],
-                readonly { referrerAmount: bigint; refereeAmount: bigint }[],
-            ];
+        for (const { campaign, token, types, amounts } of campaigns) {
             const rates = this.deps.rates.get(token.toLowerCase());
             if (!rates) continue;
-            const decimals = await client.readContract({
-                address: token,
-                abi: erc20Abi,
-                functionName: "decimals",
-            });
+            const decimals = await this.deps.campaigns.decimalsOf(token);
             for (const [i, type] of types.entries()) {
                 const amount = amounts[i];
                 if (!amount) continue;

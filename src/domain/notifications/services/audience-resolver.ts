@@ -1,7 +1,7 @@
-import { type Address, type Hex, hexToBigInt, isHex } from "viem";
+import { type Address, type Hex, hexToBigInt } from "viem";
 import { ApiError } from "../../../infrastructure/errors/api-error";
+import { canonicalProductId } from "../../../utils/product-id";
 import type { InteractionAudience, Range, RewardTotals } from "../ports";
-import { toProductId } from "../repositories/merchant-products-repository";
 
 export type AudienceFilter = {
     productIds?: Hex[];
@@ -99,10 +99,11 @@ function uniqueLowerCase(wallets: readonly Address[]): Address[] {
 
 function parseProductId(id: Hex): Hex {
     // Any length up to 32 bytes: `0x1` and its padded form are the same product.
-    if (!isHex(id) || id.length < 3 || id.length > 66) {
+    const canonical = canonicalProductId(id);
+    if (!canonical) {
         throw new ApiError("invalid_filter_product_id", `Invalid product id ${id}`);
     }
-    return toProductId(id);
+    return canonical;
 }
 
 function parseRewardRange(range: Range<Hex>): Range<bigint> {

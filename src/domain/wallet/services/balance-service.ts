@@ -1,10 +1,11 @@
-import { type Address, erc20Abi, getAddress, type Hex, type PublicClient, toHex } from "viem";
+import { type Address, erc20Abi, getAddress, type Hex, toHex } from "viem";
 import { campaignBankAbi } from "../../../infrastructure/blockchain";
 import { ChainUnavailableError, isChainUnavailable } from "../../../infrastructure/chain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { Logger } from "../../../infrastructure/logger";
 import { isDatabaseUnavailable } from "../../../infrastructure/persistence";
 import type { RewardReadRepository } from "../repositories/reward-read-repository";
+import type { TokenChainReader, TokenMetadata } from "../repositories/token-chain-reader";
 import type { FiatPrice, PricingProvider } from "./pricing";
 import {
     addFiat,
@@ -14,7 +15,6 @@ import {
     tokenAmountOf,
     totalOf,
 } from "./token-amount";
-import type { TokenMetadata, TokenReader } from "./token-reader";
 
 export type PricedAmount = TokenAmount & {
     token: Address;
@@ -42,10 +42,9 @@ export class BalanceService {
     private knownTokens: { tokens: Address[]; at: number } | undefined;
 
     constructor(
-        private readonly reader: TokenReader,
+        private readonly reader: TokenChainReader,
         private readonly rewards: RewardReadRepository,
         private readonly pricing: PricingProvider,
-        private readonly client: PublicClient,
         private readonly deploymentTokens: readonly Address[],
         private readonly logger: Logger,
     ) {}
@@ -105,8 +104,7 @@ export class BalanceService {
         let value = 0;
         try {
             if (!(await this.rewards.hasAddedRewards(wallet))) {
-                const code = await this.client.getCode({ address: wallet });
-                value = code && code !== "0x" ? 1 : 0.5;
+                value = (await this.reader.isDeployed(wallet)) ? 1 : 0.5;
             }
         } catch (error) {
             if (isChainUnavailable(error)) throw new ChainUnavailableError(error);

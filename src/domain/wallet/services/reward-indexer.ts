@@ -1,24 +1,16 @@
-import { type Address, getAbiItem, type Hex } from "viem";
-import {
-    type ChainClients,
-    campaignBankAbi,
-    campaignBankFactoryAbi,
-} from "../../../infrastructure/blockchain";
+import type { Address, Hex } from "viem";
 import type { Logger } from "../../../infrastructure/logger";
 import { requireCanonicalProductId } from "../../../utils/product-id";
+import type {
+    RewardEventLog,
+    RewardEventsChainReader,
+} from "../repositories/reward-events-chain-reader";
 import type {
     IndexCursor,
     IndexedRange,
     RewardIndexRepository,
 } from "../repositories/reward-index-repository";
 import { lowerAddress } from "../repositories/reward-index-repository";
-
-const indexedEvents = [
-    getAbiItem({ abi: campaignBankFactoryAbi, name: "CampaignBankCreated" }),
-    getAbiItem({ abi: campaignBankAbi, name: "CampaignAllowed" }),
-    getAbiItem({ abi: campaignBankAbi, name: "RewardAdded" }),
-    getAbiItem({ abi: campaignBankAbi, name: "RewardClaimed" }),
-] as const;
 
 export type RewardIndexerOptions = {
     campaignBankFactory: Address;
@@ -45,7 +37,7 @@ export type RewardIndexerOptions = {
 export class RewardIndexer {
     constructor(
         private readonly repository: RewardIndexRepository,
-        private readonly clients: Pick<ChainClients, "publicClient">,
+        private readonly chain: RewardEventsChainReader,
         private readonly options: RewardIndexerOptions,
         private readonly logger: Logger,
     ) {}
@@ -53,8 +45,7 @@ export class RewardIndexer {
     /** Indexes up to the safe head; returns the last indexed block and how many banks are new. */
     async run(): Promise<{ lastBlock: bigint | undefined; newBanks: number }> {
         let newBanks = 0;
-        const client = this.clients.publicClient;
-        const head = await client.getBlockNumber({ cacheTime: 0 });
+        const head = await this.chain.headBlockNumber();
         const safeHead = head - BigInt(this.options.confirmations);
         let cursor = await this.checkedCursor();
         const banks = await this.repository.knownBanks();
@@ -63,24 +54,24 @@ export class RewardIndexer {
         let range = BigInt(this.options.blockRange);
         while (from <= safeHead) {
             const to = minBigInt(from + range - 1n, safeHead);
-            const toBlock = await client.getBlock({ blockNumber: to });
-            let logs: Awaited<ReturnType<typeof this.fetchLogs>>;
+            const toBlockHash = await this.chain.blockHashOf(to);
+            let logs: RewardEventLog[];
             try {
-                logs = await this.fetchLogs(from, to);
+                logs = await this.chain.rewardEvents(from, to);
             } catch (error) {
                 // Providers cap the range or the result size: retry smaller before giving up.
                 if (range === 1n) throw error;
                 range = range / 2n;
                 continue;
             }
-            if (logs.some((log) => log.blockNumber === to && log.blockHash !== toBlock.hash)) {
+            if (logs.some((log) => log.blockNumber === to && log.blockHash !== toBlockHash)) {
                 throw new Error(`block ${to} changed while indexing it (reorg); retrying next run`);
             }
             const indexed: IndexedRange = {
                 banks: [],
                 campaigns: [],
                 rewards: [],
-                cursor: { lastBlock: to, lastBlockHash: toBlock.hash },
+                cursor: { lastBlock: to, lastBlockHash: toBlockHash },
             };
             for (const log of logs) {
                 const emitter = lowerAddress(log.address);
@@ -134,15 +125,6 @@ export class RewardIndexer {
         return { lastBlock: cursor?.lastBlock, newBanks };
     }
 
-    private fetchLogs(fromBlock: bigint, toBlock: bigint) {
-        return this.clients.publicClient.getLogs({
-            events: indexedEvents,
-            fromBlock,
-            toBlock,
-            strict: true,
-        });
-    }
-
     /** The stored cursor if its block is still canonical; otherwise rewinds first. */
     private async checkedCursor(): Promise<IndexCursor | undefined> {
         const cursor = await this.repository.cursor();
@@ -164,7 +146,7 @@ export class RewardIndexer {
 
     private async blockHash(blockNumber: bigint): Promise<Hex | undefined> {
         try {
-            return (await this.clients.publicClient.getBlock({ blockNumber })).hash;
+            return await this.chain.blockHashOf(blockNumber);
         } catch {
             // The chain is now shorter than our cursor: treated as a reorg.
             return undefined;

@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import { type Address, getAbiItem, type Hex, numberToHex } from "viem";
+import { type Address, getAbiItem, type Hex } from "viem";
 import {
     type ChainClients,
     type Deployment,
@@ -8,6 +8,7 @@ import {
     productRegistryAbi,
 } from "../../../infrastructure/blockchain";
 import type { ProductRoles } from "../../../infrastructure/chain";
+import { requireCanonicalProductId } from "../../../utils/product-id";
 
 /** The on-chain roles look-up (the shared 60 s cached reader). */
 export type ProductRolesLookup = {
@@ -25,7 +26,7 @@ const rolesUpdatedEvent = getAbiItem({
  * Candidates come from the registries' events naming the wallet (ERC-721 transfers to it, role
  * updates of it); each is then confirmed against current state, since ownership and roles change.
  */
-export class MerchantProductsRepository {
+export class MerchantProductsChainReader {
     private readonly cache = new LRUCache<string, readonly Hex[]>({ max: 1024, ttl: 60_000 });
 
     constructor(
@@ -69,14 +70,9 @@ export class MerchantProductsRepository {
         for (const productId of candidates) {
             const { isOwner, roles } = await this.roles.rolesOf(productId, wallet);
             if (isOwner || (roles & PRODUCT_ROLES.admin) !== 0n)
-                managed.push(toProductId(productId));
+                managed.push(requireCanonicalProductId(productId));
         }
         this.cache.set(key, managed);
         return managed;
     }
-}
-
-/** The canonical product id form: 32 bytes, lower-case, 0x-prefixed. */
-export function toProductId(id: bigint | Hex): Hex {
-    return numberToHex(BigInt(id), { size: 32 });
 }

@@ -23,7 +23,7 @@ export type AmountsWithMetadata = {
  * On-chain token reads in one multicall: the requested amounts plus the name, symbol and decimals
  * of the tokens whose metadata is not cached yet (kept in a bounded LRU; metadata never changes).
  */
-export class TokenReader {
+export class TokenChainReader {
     private readonly metadataCache: LRUCache<string, TokenMetadata>;
 
     /**
@@ -35,6 +35,12 @@ export class TokenReader {
         maxTokens = 1024,
     ) {
         this.metadataCache = new LRUCache({ max: maxTokens });
+    }
+
+    /** Whether a contract is deployed at `address` (a smart wallet once it made its first call). */
+    async isDeployed(address: Address): Promise<boolean> {
+        const code = await this.client.getCode({ address });
+        return Boolean(code && code !== "0x");
     }
 
     async read(calls: AmountCall[], tokens: readonly Address[]): Promise<AmountsWithMetadata> {

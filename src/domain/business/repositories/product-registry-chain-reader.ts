@@ -9,7 +9,7 @@ import type { Chain } from "../../../infrastructure/chain";
 import { isChainUnavailable, rethrowChainUnavailable } from "../../../infrastructure/chain";
 
 /** On-chain reads about products: existence, interaction contract, campaign bank, balances. */
-export class ProductRegistryRepository {
+export class ProductRegistryChainReader {
     constructor(private readonly chain: Pick<Chain, "clients" | "deployment">) {}
 
     /** The seed's existence test: a minted product has non-zero product types. */
