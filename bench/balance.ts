@@ -24,7 +24,6 @@ import {
     createBackendSigners,
     createChainClients,
     deployContracts,
-    mintProduct,
     startAnvil,
     testStablecoinAbi,
 } from "../src/infrastructure/blockchain";
@@ -32,6 +31,7 @@ import { testStablecoinBytecode } from "../src/infrastructure/blockchain/artifac
 import { loadConfig } from "../src/infrastructure/config";
 import { JobScheduler } from "../src/infrastructure/jobs";
 import { ephemeralSecrets } from "../src/infrastructure/secrets";
+import { mintProduct } from "../test/support/mint-product";
 import type { BenchRow } from "./bench-row";
 
 const EXTRA_TOKENS = 16;

@@ -33,12 +33,9 @@ import {
     encodeReferralReferred,
     INTERACTION_TYPE,
     legacyProductInteractionAbi,
-    type MintedProduct,
-    mintProduct,
     newInteractionId,
     productInteractionAbi,
     productInteractionManagerAbi,
-    productNameBytes32,
     productRegistryAbi,
     purchaseOracleAbi,
     referralCampaignAbi,
@@ -48,6 +45,8 @@ import {
     signInteractionBatch,
     startAnvil,
 } from "../src/infrastructure/blockchain";
+import { productNameBytes32 } from "../src/utils/product-id";
+import { type MintedProduct, mintProduct } from "../test/support/mint-product";
 import type { BenchRow } from "./bench-row";
 
 /** Guards the figures: a silently rejected item would make a batch look cheap. */

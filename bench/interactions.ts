@@ -9,16 +9,18 @@
  */
 import { sql } from "drizzle-orm";
 import pino from "pino";
-import { type Address, encodeFunctionData, pad, parseEther, toHex } from "viem";
+import { type Address, encodeFunctionData, parseEther, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { createApp } from "../src/app";
 import { interactionsPendingTable } from "../src/domain/interactions/db/schema";
 import { createDomains } from "../src/domains";
 import { createInfrastructure } from "../src/infrastructure";
-import { mintProduct, productInteractionManagerAbi } from "../src/infrastructure/blockchain";
+import { productInteractionManagerAbi } from "../src/infrastructure/blockchain";
 import { loadConfig } from "../src/infrastructure/config";
 import { JobScheduler } from "../src/infrastructure/jobs";
 import { ephemeralSecrets } from "../src/infrastructure/secrets";
+import { requireCanonicalProductId } from "../src/utils/product-id";
+import { mintProduct } from "../test/support/mint-product";
 import type { BenchRow } from "./bench-row";
 
 const INTERACTIONS = 400;
@@ -54,7 +56,7 @@ export async function measure(batchSize: number, legacy: boolean): Promise<numbe
             owner: owner.address,
             legacyInteractionContract: legacy,
         });
-        const productId = pad(toHex(product.productId), { size: 32 });
+        const productId = requireCanonicalProductId(product.productId);
         const wallets: Address[] = [];
         const block = await clients.publicClient.getBlock();
         for (let i = 0; i < WALLETS; i++) {

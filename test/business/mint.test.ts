@@ -11,11 +11,11 @@ import {
 import { readJson } from "../support/test-app";
 import {
     type BusinessFixture,
+    expectedProductIdOf,
     expectedTxtRecord,
     type Merchant,
     mintRequest,
     newMerchant,
-    productIdOf,
     setupCodeOf,
     startBusinessApp,
 } from "./helpers";
@@ -187,7 +187,7 @@ describe("PUT /business/product/mint", () => {
     });
 
     test("www + URL domain proven by DNS: minted end to end on-chain, roles refreshed", async () => {
-        const productId = productIdOf("shop.example");
+        const productId = expectedProductIdOf("shop.example");
         fixture.dns.records.set("shop.example", [
             expectedTxtRecord("shop.example", merchant.address),
         ]);
@@ -305,7 +305,7 @@ describe("PUT /business/product/mint", () => {
         const minted = await readJson(
             responses.find((response) => response.status === 200) as Response,
         );
-        expect(minted.productId).toBe(productIdOf(domain));
+        expect(minted.productId).toBe(expectedProductIdOf(domain));
         const { deployment } = fixture.server.infra.chain;
         const [productTypes, name] = await read<[bigint, `0x${string}`, string]>({
             address: deployment.productRegistry,

@@ -23,8 +23,6 @@ import {
     encodeReferralReferred,
     INTERACTION_TYPE,
     MAX_INTERACTION_SEQUENCE,
-    type MintedProduct,
-    mintProduct,
     newInteractionId,
     productInteractionAbi,
     productInteractionManagerAbi,
@@ -35,6 +33,7 @@ import {
     signInteraction,
     signInteractions,
 } from "../../src/infrastructure/blockchain";
+import { type MintedProduct, mintProduct } from "../support/mint-product";
 import { fundedAccount, merkleRootAndProof, purchaseLeaf, signedBatchCall, write } from "./helpers";
 import { type ChainFixture, increaseTime, startChainFixture } from "./setup";
 

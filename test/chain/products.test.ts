@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { hexToString, type PrivateKeyAccount, parseEventLogs, zeroAddress } from "viem";
 import {
-    mintProduct,
     PRODUCT_ROLES,
     productAdministratorRegistryAbi,
-    productIdOfDomain,
-    productNameBytes32,
     productRegistryAbi,
     SIGNER_LABELS,
 } from "../../src/infrastructure/blockchain";
+import { productIdOfDomain, productNameBytes32 } from "../../src/utils/product-id";
+import { mintProduct } from "../support/mint-product";
 import { fundedAccount, write } from "./helpers";
 import { type ChainFixture, startChainFixture } from "./setup";
 

@@ -6,9 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SignJWT } from "jose";
-import { type Address, type Hex, pad, toHex } from "viem";
+import type { Address, Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { mintProduct } from "../../src/infrastructure/blockchain";
+import { requireCanonicalProductId } from "../../src/utils/product-id";
+import { mintProduct } from "../support/mint-product";
 import { type Operation, operationsOf } from "../support/openapi-operations";
 import { jsonHeaders, readJson, startTestApp, type TestApp } from "../support/test-app";
 
@@ -334,7 +335,7 @@ beforeAll(async () => {
         domain: `matrix-${crypto.randomUUID()}.example`,
         owner: merchant,
     });
-    const productId = pad(toHex(minted.productId), { size: 32 });
+    const productId = requireCanonicalProductId(minted.productId);
     const publicKey = { x: `0x${"01".repeat(32)}`, y: `0x${"02".repeat(32)}` } as const;
     const walletClaims = (address: Address) =>
         ({ type: "webauthn", address, authenticatorId: `cred-${address}`, publicKey }) as const;

@@ -6,7 +6,6 @@ import {
     erc20Abi,
     type Hex,
     type PrivateKeyAccount,
-    pad,
     parseEther,
     parseEventLogs,
     stringToHex,
@@ -17,8 +16,6 @@ import { interactionsPendingTable } from "../../src/domain/interactions/db/schem
 import {
     campaignBankAbi,
     INTERACTION_TYPE,
-    type MintedProduct,
-    mintProduct,
     productInteractionAbi,
     productInteractionManagerAbi,
     referralCampaignAbi,
@@ -27,6 +24,8 @@ import {
 } from "../../src/infrastructure/blockchain";
 import type { Chain } from "../../src/infrastructure/chain";
 import type { Database } from "../../src/infrastructure/persistence";
+import { requireCanonicalProductId } from "../../src/utils/product-id";
+import { type MintedProduct, mintProduct } from "../support/mint-product";
 
 let domainCounter = 0;
 
@@ -63,7 +62,7 @@ export async function mintTestProduct(
         bankTokens,
         legacyInteractionContract: options.legacyInteractionContract,
     });
-    return { ...minted, owner, productIdHex: pad(toHex(minted.productId), { size: 32 }) };
+    return { ...minted, owner, productIdHex: requireCanonicalProductId(minted.productId) };
 }
 
 /** A referral campaign paying `referrer` / `referee` (raw units) on purchase.completed. */

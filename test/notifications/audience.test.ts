@@ -11,15 +11,16 @@ import webpush from "web-push";
 import { interactionsPendingTable } from "../../src/domain/interactions/db/schema";
 import {
     encodeReferralCreateLink,
-    mintProduct,
     PRODUCT_ROLES,
     productAdministratorRegistryAbi,
 } from "../../src/infrastructure/blockchain";
+import { requireCanonicalProductId } from "../../src/utils/product-id";
 import { hmacBase64 } from "../oracle/helpers";
+import { mintProduct } from "../support/mint-product";
 import { readJson, startTestApp, type TestApp } from "../support/test-app";
 import { setUpReferral } from "../wallet/helpers";
 import { type Subscriber, startTestPushService, type TestPushService } from "./push-service";
-import { productIdHex, randomWallet, subscribe, walletToken } from "./support";
+import { randomWallet, subscribe, walletToken } from "./support";
 
 let server: TestApp;
 let push: TestPushService;
@@ -44,7 +45,7 @@ async function mint(owner: Address, label: string): Promise<Hex> {
         domain: `${label}-${owner.slice(2, 10).toLowerCase()}.example.com`,
         owner,
     });
-    return productIdHex(productId);
+    return requireCanonicalProductId(productId);
 }
 
 /** Queues referral "create link" interactions through the SDK route, as the SDK does. */
@@ -209,7 +210,7 @@ describe("rewards filter (the reward index)", () => {
         // Pays the referrer 10 and the referee 5 usde (18 decimals) on-chain.
         await referral.purchase(1n);
         await server.domains.wallet.jobs.rewardIndex.runNow();
-        const productId = productIdHex(referral.product.productId);
+        const productId = requireCanonicalProductId(referral.product.productId);
         const subscriptions = new Map<string, Subscriber>();
         for (const account of [referral.referrer, referral.referee]) {
             const subscription = push.subscriber();

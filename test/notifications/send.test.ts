@@ -4,10 +4,11 @@ import type { Address } from "viem";
 import webpush from "web-push";
 import { SIGNATURE_REQUEST_NOTIFICATION } from "../../src/domain/notifications";
 import { pushTokensTable } from "../../src/domain/notifications/db/schema";
-import { mintProduct } from "../../src/infrastructure/blockchain";
+import { requireCanonicalProductId } from "../../src/utils/product-id";
+import { mintProduct } from "../support/mint-product";
 import { readJson, startTestApp, type TestApp } from "../support/test-app";
 import { startTestPushService, type TestPushService } from "./push-service";
-import { productIdHex, randomWallet, subscribe, walletToken } from "./support";
+import { randomWallet, subscribe, walletToken } from "./support";
 
 let server: TestApp;
 let push: TestPushService;
@@ -184,7 +185,7 @@ describe("POST /business/notifications/send", () => {
         expect(await readJson(response)).toEqual({ queued: 0, skipped: 1 });
 
         const byFilter = await send({
-            targets: { filter: { productIds: [productIdHex(productId)] } },
+            targets: { filter: { productIds: [requireCanonicalProductId(productId)] } },
             payload,
         });
         expect(await readJson(byFilter)).toEqual({ queued: 0, skipped: 0 });

@@ -1,5 +1,5 @@
 /** Fixtures of the notification tests: a wallet session and a subscription registered through the API. */
-import { type Address, type Hex, toHex } from "viem";
+import { type Address, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { TestApp } from "../support/test-app";
 import type { Subscriber } from "./push-service";
@@ -27,5 +27,3 @@ export async function subscribe(
         body: JSON.stringify({ subscription }),
     });
 }
-
-export const productIdHex = (id: bigint): Hex => toHex(id, { size: 32 });

@@ -1,8 +1,9 @@
 /** Fixtures of the oracle tests: a minted product with an oracle, and shop-signed deliveries. */
 import { createHmac } from "node:crypto";
-import { type Hex, pad, toHex } from "viem";
+import type { Hex } from "viem";
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
-import { mintProduct } from "../../src/infrastructure/blockchain";
+import { requireCanonicalProductId } from "../../src/utils/product-id";
+import { mintProduct } from "../support/mint-product";
 import { standardWebhookHeaders } from "../support/standard-webhooks";
 import { jsonHeaders, startTestApp, type TestApp } from "../support/test-app";
 
@@ -36,7 +37,7 @@ export async function startOracleFixture(
         domain,
         owner: owner.address,
     });
-    const productId = pad(toHex(minted.productId), { size: 32 });
+    const productId = requireCanonicalProductId(minted.productId);
     const { token: ownerToken } = await app.infra.tokens.signBusiness(owner.address);
     const secret = options.secret ?? "shop-secret-0123456789";
     const response = await app.request(`/business/product/${productId}/oracleWebhook/setup`, {

@@ -6,8 +6,9 @@ import { bytesToHex, type Hex, hexToBytes, keccak256, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { MerkleTree, purchaseLeafPreimage, verifyProof } from "../../src/domain/oracle";
 import { keccak256Into } from "../../src/domain/oracle/services/keccak";
-import { mintProduct, purchaseOracleAbi, SIGNER_LABELS } from "../../src/infrastructure/blockchain";
+import { purchaseOracleAbi, SIGNER_LABELS } from "../../src/infrastructure/blockchain";
 import { type ChainFixture, startChainFixture } from "../chain/setup";
+import { mintProduct } from "../support/mint-product";
 
 const purchaseId = (i: number): Hex => keccak256(toHex(`purchase-${i}`));
 const preimages = (n: number, statusOf = (i: number) => i % 4) =>

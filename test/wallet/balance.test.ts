@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type Address, getAddress, parseEther, parseUnits, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import {
-    ANVIL_DEFAULT_PRIVATE_KEY,
-    mintProduct,
-    testStablecoinAbi,
-} from "../../src/infrastructure/blockchain";
+import { ANVIL_DEFAULT_PRIVATE_KEY, testStablecoinAbi } from "../../src/infrastructure/blockchain";
 import { testStablecoinBytecode } from "../../src/infrastructure/blockchain/artifacts/TestStablecoin";
 import { apiClient } from "../support/api-client";
+import { mintProduct } from "../support/mint-product";
 import { startTestApp, type TestApp } from "../support/test-app";
 import { mintTestToken, walletAuth } from "./helpers";
 

@@ -12,8 +12,6 @@ import {
     encodePurchaseCompleted,
     encodeReferralReferred,
     INTERACTION_TYPE,
-    type MintedProduct,
-    mintProduct,
     productInteractionAbi,
     productInteractionManagerAbi,
     purchaseOracleAbi,
@@ -30,6 +28,7 @@ import {
     signedBatchCall,
     write,
 } from "../chain/helpers";
+import { type MintedProduct, mintProduct } from "../support/mint-product";
 import type { TestApp } from "../support/test-app";
 
 /** A wallet JWT for `address` (ecdsa session), as login issues it. */

@@ -12,6 +12,7 @@ import { DomainOwnershipService } from "./services/domain-ownership";
 import { MintedDomains } from "./services/minted-domains";
 import { ProductDomainService } from "./services/product-domain-service";
 import { ProductMintService } from "./services/product-mint-service";
+import { ProductMinter } from "./services/product-minter";
 import { ProductRolesService } from "./services/product-roles-service";
 import { TestFundingService } from "./services/test-funding-service";
 
@@ -31,6 +32,7 @@ export function createBusinessDomain(infra: Infrastructure, _jobs: JobScheduler)
     const mintedDomains = new MintedDomains(mintedProducts, logger);
     const minting = new ProductMintService(
         chain,
+        new ProductMinter(chain, logger),
         registry,
         ownership,
         infra.productRoles,

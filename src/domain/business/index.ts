@@ -2,6 +2,12 @@
 export { createBusinessDomain, type MintedHosts } from "./context";
 export { normaliseProductDomain } from "./services/product-domain";
 export { PRODUCT_TYPES, type ProductType, productTypesMask } from "./services/product-metadata";
+export {
+    type FailedStep,
+    type ProductContracts,
+    type ProductMint,
+    ProductMinter,
+} from "./services/product-minter";
 
 import type { createBusinessDomain } from "./context";
 

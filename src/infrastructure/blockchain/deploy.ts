@@ -38,7 +38,6 @@ import {
     parseEther,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { productIdOfDomain, productNameBytes32 } from "../../utils/product-id";
 import {
     campaignBankFactoryAbi,
     campaignBankFactoryBytecode,
@@ -220,102 +219,6 @@ export async function isDeploymentLive(
         ),
     );
     return codes.every((code) => code !== undefined && code !== "0x");
-}
-
-export type MintedProduct = {
-    productId: bigint;
-    interactionContract: Address;
-    /** Campaign bank per requested reward token. */
-    banks: Partial<Record<Address, Address>>;
-};
-
-/**
- * The backend's mint flow, all from the `minter` signer: mint the product to its owner, grant the
- * backend's oracle-updater and product signer their roles (one-time bootstrap), deploy the
- * product's interaction contract and one campaign bank per reward token.
- */
-export async function mintProduct(params: {
-    clients: ChainClients;
-    signers: BackendSigners;
-    deployment: Deployment;
-    productTypes: bigint;
-    name: string;
-    domain: string;
-    owner: Address;
-    bankTokens?: Address[];
-    /** Deploys the previous interaction contract version (bench baseline, upgrade rehearsals). */
-    legacyInteractionContract?: boolean;
-}): Promise<MintedProduct> {
-    const { clients, signers, deployment } = params;
-    const sendAndWait = async (to: Address, data: Hex) => {
-        const hash = await signers.send(SIGNER_LABELS.minter, ({ wallet, nonce }) =>
-            wallet.sendTransaction({ to, data, nonce }),
-        );
-        return clients.waitForReceipt(hash);
-    };
-    const productId = productIdOfDomain(params.domain);
-    await sendAndWait(
-        deployment.productRegistry,
-        encodeFunctionData({
-            abi: productRegistryAbi,
-            functionName: "mint",
-            args: [
-                params.productTypes,
-                productNameBytes32(params.name),
-                params.domain,
-                params.owner,
-            ],
-        }),
-    );
-    await sendAndWait(
-        deployment.productAdministratorRegistry,
-        encodeFunctionData({
-            abi: productAdministratorRegistryAbi,
-            functionName: "bootstrapRoles",
-            args: [
-                productId,
-                [
-                    signers.address(SIGNER_LABELS.oracleUpdater),
-                    signers.productAccount(productId).address,
-                ],
-                [PRODUCT_ROLES.purchaseOracleUpdater, PRODUCT_ROLES.interactionManager],
-            ],
-        }),
-    );
-    await sendAndWait(
-        deployment.productInteractionManager,
-        encodeFunctionData({
-            abi: productInteractionManagerAbi,
-            functionName: params.legacyInteractionContract
-                ? "deployLegacyInteractionContract"
-                : "deployInteractionContract",
-            args: [productId],
-        }),
-    );
-    const banks: Partial<Record<Address, Address>> = {};
-    for (const token of params.bankTokens ?? []) {
-        await sendAndWait(
-            deployment.campaignBankFactory,
-            encodeFunctionData({
-                abi: campaignBankFactoryAbi,
-                functionName: "deployCampaignBank",
-                args: [productId, token],
-            }),
-        );
-        banks[token] = await clients.publicClient.readContract({
-            address: deployment.campaignBankFactory,
-            abi: campaignBankFactoryAbi,
-            functionName: "getCampaignBank",
-            args: [productId, token],
-        });
-    }
-    const interactionContract = await clients.publicClient.readContract({
-        address: deployment.productInteractionManager,
-        abi: productInteractionManagerAbi,
-        functionName: "getInteractionContract",
-        args: [productId],
-    });
-    return { productId, interactionContract, banks };
 }
 
 /**

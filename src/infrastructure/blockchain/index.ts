@@ -3,7 +3,6 @@
  */
 
 // One rule for every layer; re-exported here for the fixtures that mint through the chain.
-export { productIdOfDomain, productNameBytes32 } from "../../utils/product-id";
 export {
     ANVIL_DEFAULT_CHAIN_ID,
     ANVIL_DEFAULT_PRIVATE_KEY,
@@ -39,8 +38,6 @@ export {
     deployContracts,
     deploymentFromEnv,
     isDeploymentLive,
-    type MintedProduct,
-    mintProduct,
     PRODUCT_ROLES,
     readDeployment,
     type TokenKey,

@@ -1,25 +1,15 @@
 import type { Logger } from "pino";
 import type { Address, Hash, Hex } from "viem";
-import {
-    campaignBankFactoryAbi,
-    PRODUCT_ROLES,
-    productAdministratorRegistryAbi,
-    productInteractionManagerAbi,
-    productRegistryAbi,
-    SIGNER_LABELS,
-} from "../../../infrastructure/blockchain";
+import { SIGNER_LABELS } from "../../../infrastructure/blockchain";
 import type { Chain, ProductRolesReader } from "../../../infrastructure/chain";
 import { rethrowChainUnavailable } from "../../../infrastructure/chain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
-import {
-    productIdOfDomain,
-    productNameBytes32,
-    requireCanonicalProductId,
-} from "../../../utils/product-id";
+import { productIdOfDomain, requireCanonicalProductId } from "../../../utils/product-id";
 import type { ProductRegistryChainReader } from "../repositories/product-registry-chain-reader";
 import type { DomainOwnershipService } from "./domain-ownership";
 import { normaliseProductDomain } from "./product-domain";
 import { type ProductType, productTypesMask, sanitiseProductName } from "./product-metadata";
+import type { ProductMinter } from "./product-minter";
 import { type Stablecoin, tokenOf } from "./stablecoins";
 
 export type MintRequest = {
@@ -52,8 +42,8 @@ const alreadyExists = (name: string, domain: string) =>
     );
 
 /**
- * Mints a merchant's product on-chain from the backend's `minter` signer (its nonce lock orders
- * every minter transaction), after the domain proof:
+ * Mints a merchant's product on-chain (ProductMinter, from the backend's `minter` signer), after
+ * the domain proof:
  *   1. mint to the owner (simulated first: the id must be keccak256 of the domain), and wait for
  *      the configured confirmations: from here on the product exists;
  *   2. best effort, sent back to back: the backend signers' roles (oracle updater, product
@@ -66,7 +56,8 @@ export class ProductMintService {
     private readonly inFlight = new Map<string, Promise<unknown>>();
 
     constructor(
-        private readonly chain: Pick<Chain, "clients" | "deployment" | "signers">,
+        private readonly chain: Pick<Chain, "deployment" | "signers">,
+        private readonly minter: ProductMinter,
         private readonly registry: ProductRegistryChainReader,
         private readonly ownership: DomainOwnershipService,
         private readonly roles: Pick<ProductRolesReader, "invalidate">,
@@ -136,98 +127,19 @@ export class ProductMintService {
         productId: bigint,
     ): Promise<Hash> {
         if (await this.registry.exists(productId)) throw alreadyExists(name, domain);
-        const { clients, deployment, signers } = this.chain;
-        const call = {
-            address: deployment.productRegistry,
-            abi: productRegistryAbi,
-            functionName: "mint",
-            args: [productTypesMask(request.productTypes), productNameBytes32(name), domain, owner],
-        } as const;
-        const { result } = await clients.publicClient.simulateContract({
-            ...call,
-            account: signers.account(SIGNER_LABELS.minter),
+        return this.minter.mint({
+            owner,
+            domain,
+            name,
+            productTypes: productTypesMask(request.productTypes),
         });
-        if (result !== productId) {
-            throw new Error(`registry would mint ${result} for ${domain}, expected ${productId}`);
-        }
-        const txHash = await signers.send(SIGNER_LABELS.minter, ({ wallet, nonce }) =>
-            wallet.writeContract({ ...call, nonce }),
-        );
-        await clients.waitForReceipt(txHash);
-        return txHash;
     }
 
     private async deployProductContracts(productId: bigint, token: Address): Promise<void> {
-        const { clients, deployment, signers } = this.chain;
-        const oracleUpdater = signers.address(SIGNER_LABELS.oracleUpdater);
-        const productSigner = signers.productAccount(productId).address;
-        const steps: Array<{ step: string; send: () => Promise<Hash> }> = [
-            {
-                step: "bootstrapRoles",
-                send: () =>
-                    signers.send(SIGNER_LABELS.minter, ({ wallet, nonce }) =>
-                        wallet.writeContract({
-                            address: deployment.productAdministratorRegistry,
-                            abi: productAdministratorRegistryAbi,
-                            functionName: "bootstrapRoles",
-                            args: [
-                                productId,
-                                [oracleUpdater, productSigner],
-                                [
-                                    PRODUCT_ROLES.purchaseOracleUpdater,
-                                    PRODUCT_ROLES.interactionManager,
-                                ],
-                            ],
-                            nonce,
-                        }),
-                    ),
-            },
-            {
-                step: "deployInteractionContract",
-                send: () =>
-                    signers.send(SIGNER_LABELS.minter, ({ wallet, nonce }) =>
-                        wallet.writeContract({
-                            address: deployment.productInteractionManager,
-                            abi: productInteractionManagerAbi,
-                            functionName: "deployInteractionContract",
-                            args: [productId],
-                            nonce,
-                        }),
-                    ),
-            },
-            {
-                step: "deployCampaignBank",
-                send: () =>
-                    signers.send(SIGNER_LABELS.minter, ({ wallet, nonce }) =>
-                        wallet.writeContract({
-                            address: deployment.campaignBankFactory,
-                            abi: campaignBankFactoryAbi,
-                            functionName: "deployCampaignBank",
-                            args: [productId, token],
-                            nonce,
-                        }),
-                    ),
-            },
-        ];
-        // Each step only needs the minted product, so they go out together and are awaited
-        // together (one confirmation wait instead of three).
-        const outcomes = await Promise.allSettled(
-            steps.map(async ({ send }) => clients.waitForReceipt(await send())),
-        );
-        outcomes.forEach((outcome, index) => {
-            if (outcome.status === "rejected") {
-                this.logger.warn(
-                    {
-                        err: outcome.reason,
-                        productId: requireCanonicalProductId(productId),
-                        step: steps[index]?.step,
-                    },
-                    "product mint: follow-up step failed",
-                );
-            }
-        });
-        this.roles.invalidate(productId, oracleUpdater);
-        this.roles.invalidate(productId, productSigner);
+        const { signers } = this.chain;
+        await this.minter.deployProductContracts(productId, { bankTokens: [token] });
+        this.roles.invalidate(productId, signers.address(SIGNER_LABELS.oracleUpdater));
+        this.roles.invalidate(productId, signers.productAccount(productId).address);
     }
 
     private async oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
