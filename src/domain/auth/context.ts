@@ -87,7 +87,8 @@ export function createAuthDomain(infra: Infrastructure, jobs: JobScheduler) {
     const sessions = new WalletSessionService(tokens);
 
     jobs.register({
-        name: "purgeExpiredAuthChallenges",
+        name: "auth.purgeExpiredChallenges",
+        formerName: "purgeExpiredAuthChallenges",
         schedule: "0 23 * * * *",
         async run() {
             await challenges.purgeExpired();

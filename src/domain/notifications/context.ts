@@ -27,7 +27,8 @@ export function createNotificationsDomain(
     const tokens = new PushTokenRepository(infra.database.db);
 
     const cleanupJob = jobs.register({
-        name: "cleanupExpiredPushTokens",
+        name: "notifications.cleanupExpiredPushTokens",
+        formerName: "cleanupExpiredPushTokens",
         schedule: "0 17 * * * *",
         async run() {
             const removed = await tokens.deleteExpired();

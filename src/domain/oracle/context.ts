@@ -51,7 +51,8 @@ export function createOracleDomain(
         onRootSynced: (event) => rootSynced.emit(event),
     });
     const rootJob = jobs.register({
-        name: "updateMerkleRoot",
+        name: "oracle.updateMerkleRoot",
+        formerName: "updateMerkleRoot",
         schedule: "0 */5 * * * *",
         run: () => rootUpdates.run(),
     });

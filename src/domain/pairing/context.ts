@@ -36,7 +36,8 @@ export function createPairingDomain(
     const management = new PairingManagementService(pairings, relay, infra.tokens, infra.logger);
     const cleanup = new PairingCleanup(pairings, requests, relay, infra.tokens, infra.logger);
     const cleanupJob = jobs.register({
-        name: "cleanupPairings",
+        name: "pairing.cleanup",
+        formerName: "cleanupPairings",
         schedule: cleanupSchedule,
         run: async () => {
             await cleanup.run();

@@ -76,7 +76,8 @@ export function createWalletDomain(
     );
 
     const rewardIndexJob = jobs.register({
-        name: "rewardIndex",
+        name: "wallet.indexRewards",
+        formerName: "rewardIndex",
         schedule: "*/5 * * * * *",
         async run() {
             const { newBanks } = await indexer.run();
@@ -93,7 +94,8 @@ export function createWalletDomain(
         logger,
     );
     const forwardLeadsJob = jobs.register({
-        name: "forwardLeads",
+        name: "wallet.forwardLeads",
+        formerName: "forwardLeads",
         schedule: "0 * * * * *",
         async run() {
             await forwarder.forwardDue();

@@ -5,8 +5,17 @@ import type { Metrics } from "../metrics";
 import type { DatabaseHandle } from "../persistence";
 
 export type JobDefinition<R = unknown> = {
-    /** Unique name; also the advisory lock's key (hashed), so one runner per name cluster-wide. */
+    /**
+     * Unique name, `<domain>.<verb phrase>` (`oracle.updateMerkleRoot`): the metrics' and logs'
+     * `job` label, and the advisory lock's key (hashed), so one runner per name cluster-wide.
+     */
     name: string;
+    /**
+     * The name a renamed job had before: its lock stays keyed on that name, so an instance still
+     * running the previous release and one running this release never run the job at once.
+     * Remove once no instance of the previous release runs.
+     */
+    formerName?: string;
     /** croner pattern (6 fields = with seconds), e.g. every 30 s: `* /30 * * * * *` without the space. */
     schedule: string;
     /** One run; what it returns is its report (logged with the run, returned by `runNow`). */
@@ -44,7 +53,8 @@ export class JobScheduler {
     ) {}
 
     register<R>(definition: JobDefinition<R>): Job<R> {
-        const lockKey = BigInt.asIntN(64, BigInt(keccak256(toBytes(`job:${definition.name}`))));
+        const lockName = definition.formerName ?? definition.name;
+        const lockKey = BigInt.asIntN(64, BigInt(keccak256(toBytes(`job:${lockName}`))));
         let current: Promise<R | undefined> | null = null;
         let rerunRequested = false;
 

@@ -32,9 +32,9 @@ export class ChallengeService {
      * before, whether we issued it or the client generated it; false for a replay.
      */
     spendLoginChallenge(challenge: string): Promise<boolean> {
-        const normalized = normalize(challenge);
-        if (!challengePattern.test(normalized)) return Promise.resolve(false);
-        return this.challenges.spend(normalized as Hex);
+        const normalised = normaliseChallenge(challenge);
+        if (!challengePattern.test(normalised)) return Promise.resolve(false);
+        return this.challenges.spend(normalised as Hex);
     }
 
     /**
@@ -43,10 +43,10 @@ export class ChallengeService {
      * credential id is the replay guard for it).
      */
     acceptRegistrationChallenge(challenge: string): Promise<boolean> {
-        const normalized = normalize(challenge);
-        if (normalized === oxDefaultRegistrationChallenge) return Promise.resolve(true);
-        if (!challengePattern.test(normalized)) return Promise.resolve(false);
-        return this.challenges.consumeIssued(normalized as Hex);
+        const normalised = normaliseChallenge(challenge);
+        if (normalised === oxDefaultRegistrationChallenge) return Promise.resolve(true);
+        if (!challengePattern.test(normalised)) return Promise.resolve(false);
+        return this.challenges.consumeIssued(normalised as Hex);
     }
 
     /** Housekeeping: forget issued challenges that expired unused more than a day ago. */
@@ -55,7 +55,7 @@ export class ChallengeService {
     }
 }
 
-function normalize(challenge: string): string {
+function normaliseChallenge(challenge: string): string {
     const lower = challenge.toLowerCase();
     return lower.startsWith("0x") ? lower : `0x${lower}`;
 }

@@ -52,12 +52,12 @@ export class InteractionIntake {
         if (interactions.some((i) => i.wallet.toLowerCase() !== sessionWallet.toLowerCase())) {
             throw new ApiError("invalid_wallet", "Invalid wallet address");
         }
-        const normalized = interactions.map((i) => ({
+        const normalised = interactions.map((i) => ({
             ...i,
             productId: requestedProductId(i.productId),
         }));
         // Interactions of products without an interaction contract are dropped (seed behaviour).
-        const products = [...new Set(normalized.map((i) => i.productId))];
+        const products = [...new Set(normalised.map((i) => i.productId))];
         const withContract = new Set<Hex>();
         await Promise.all(
             products.map(async (productId) => {
@@ -65,7 +65,7 @@ export class InteractionIntake {
                     withContract.add(productId);
             }),
         );
-        const kept = normalized.filter((i) => withContract.has(i.productId));
+        const kept = normalised.filter((i) => withContract.has(i.productId));
         const ids = await this.deps.pending.insert(
             this.deps.db,
             kept.map((i) => toRow(i.wallet, i.productId, i.interaction)),

@@ -19,7 +19,7 @@ export type RootSyncedEvent = { productId: Hex; merkleRoot: Hex; txHash: Hex | n
 export type RootUpdateSettings = { threshold: number; maxAgeMinutes: number };
 
 /**
- * The `updateMerkleRoot` job: commit pending leaves of the oracles that qualify, update their
+ * The `oracle.updateMerkleRoot` job: commit pending leaves of the oracles that qualify, update their
  * trees in O(changes x log n), store the new root, push it from the `oracle-updater` signer and
  * record `synced` only after the receipt. Runs under the job's advisory lock (one runner).
  */

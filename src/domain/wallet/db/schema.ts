@@ -89,7 +89,7 @@ export const rewardEventsTable = pgTable(
 
 /**
  * Leads captured by `POST /common/airtable`: stored here first (the source of truth), then
- * forwarded to Airtable and Slack by the `forwardLeads` job (an outbox: never lose a lead).
+ * forwarded to Airtable and Slack by the `wallet.forwardLeads` job (an outbox: never lose a lead).
  */
 export const leadForwardStatusEnum = pgEnum("lead_forward_status", [
     "pending",
