@@ -4,6 +4,7 @@ import type { SignatureRequestRepository } from "../repositories/signature-reque
 /** How long delivered marks gather before they are written together. */
 const deliveredMarkBatchMs = 20;
 
+/** Marks answers delivered to a desktop socket, a few milliseconds' worth per statement. */
 export class DeliveredAnswerMarks {
     /** Delivered answers not yet marked in the database, by pairing. */
     private undelivered = new Map<string, string[]>();
