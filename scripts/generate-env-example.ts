@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { TSchema } from "@sinclair/typebox";
 import { productionRequiredVariables } from "../src/infrastructure/config/config";
-import { envSchema } from "../src/infrastructure/config/env-schema";
+import { EnvSchema } from "../src/infrastructure/config/env-schema";
 
 const target = new URL("../.env.example", import.meta.url).pathname;
 
@@ -33,7 +33,7 @@ export function renderEnvExample(): string {
         "# All are optional when running locally: `npm run dev` needs none of them.",
         "",
     ];
-    for (const [name, schema] of Object.entries(envSchema.properties) as [string, TSchema][]) {
+    for (const [name, schema] of Object.entries(EnvSchema.properties) as [string, TSchema][]) {
         const notes = [shapeOf(schema), required.has(name) ? "required in production" : undefined]
             .filter(Boolean)
             .join("; ");

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { envSchema } from "../../src/infrastructure/config/env-schema";
+import { EnvSchema } from "../../src/infrastructure/config/env-schema";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -18,8 +18,8 @@ test(".env.example is the one generated from the env schema (no drift)", async (
 test(".env.example lists every variable the service reads, each with a description", () => {
     const example = readFileSync(`${root}.env.example`, "utf8");
     const listed = [...example.matchAll(/^# ([A-Z0-9_]+)=$/gm)].map((match) => match[1]);
-    expect(listed).toEqual(Object.keys(envSchema.properties));
-    for (const schema of Object.values(envSchema.properties)) {
+    expect(listed).toEqual(Object.keys(EnvSchema.properties));
+    for (const schema of Object.values(EnvSchema.properties)) {
         expect(typeof schema.description).toBe("string");
     }
 });

@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 import { Value } from "@sinclair/typebox/value";
 import type { RateLimitRule } from "../rate-limit";
-import { envSchema, type RawEnv } from "./env-schema";
+import { EnvSchema, type RawEnv } from "./env-schema";
 import { type StageFlags, stageFlags } from "./stage";
 
 export class ConfigError extends Error {
@@ -203,7 +203,7 @@ const defaultCorsOrigins = [
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     const raw = pickKnownVariables(env);
     const invalid = new Map<string, string>();
-    for (const error of Value.Errors(envSchema, raw)) {
+    for (const error of Value.Errors(EnvSchema, raw)) {
         const variable = error.path.replace(/^\//, "") || "environment";
         if (!invalid.has(variable)) invalid.set(variable, error.message);
     }
@@ -365,7 +365,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
 
 function pickKnownVariables(env: Record<string, string | undefined>): RawEnv {
     const raw: Record<string, string> = {};
-    for (const key of Object.keys(envSchema.properties)) {
+    for (const key of Object.keys(EnvSchema.properties)) {
         const value = env[key];
         // An empty variable is treated as unset, as shells and compose files often produce them.
         if (value !== undefined && value !== "") raw[key] = value;

@@ -13,7 +13,7 @@ const boolean = (description: string) =>
 const rateLimit = (description: string) =>
     T.String({ pattern: "^[0-9]+/[0-9]+$", description: `${description}: <count>/<seconds>` });
 
-export const envSchema = T.Object({
+export const EnvSchema = T.Object({
     PORT: T.Optional(integer("HTTP port")),
     HOSTNAME: T.Optional(T.String({ description: "Instance name echoed by /health" })),
     STAGE: T.Optional(T.String({ description: "Deployment stage (dev, staging, prod...)" })),
@@ -251,4 +251,4 @@ export const envSchema = T.Object({
     ),
 });
 
-export type RawEnv = Static<typeof envSchema>;
+export type RawEnv = Static<typeof EnvSchema>;

@@ -83,7 +83,7 @@ export type OpenApiDocument = {
     paths: Record<string, Record<string, Operation>>;
 };
 
-const validationBody = t.Object({
+const ValidationBodySchema = t.Object({
     error: t.Literal("validation"),
     type: t.Literal("validation"),
     on: t.String({ description: "body, query, params or headers" }),
@@ -101,7 +101,7 @@ const derived = {
     422: {
         description: "Validation error: validation (`property` names the failing field)",
         content: json({
-            ...(validationBody as unknown as Schema),
+            ...(ValidationBodySchema as unknown as Schema),
             "x-error-codes": ["validation"],
         }),
     },
@@ -144,7 +144,7 @@ function withValidation(declared: Response | undefined): Response {
     if (!schema || codes.includes("validation")) return declared ?? derived[422];
     return {
         content: json({
-            anyOf: [validationBody, schema],
+            anyOf: [ValidationBodySchema, schema],
             "x-error-codes": ["validation", ...codes],
         }),
     };

@@ -15,19 +15,19 @@ const registered = {
     jti: T.Optional(T.String()),
 };
 
-const P256PublicKey = T.Object({ x: HexSchema, y: HexSchema });
+const P256PublicKeySchema = T.Object({ x: HexSchema, y: HexSchema });
 
-export const WebAuthnWalletClaims = T.Object({
+export const WebAuthnWalletClaimsSchema = T.Object({
     ...registered,
     // Old tokens may carry no `type`: they are webauthn sessions.
     type: T.Optional(T.Literal("webauthn")),
     address: AddressSchema,
     authenticatorId: T.String({ minLength: 1 }),
-    publicKey: P256PublicKey,
+    publicKey: P256PublicKeySchema,
     transports: T.Optional(T.Array(T.String())),
 });
 
-export const EcdsaWalletClaims = T.Object({
+export const EcdsaWalletClaimsSchema = T.Object({
     ...registered,
     type: T.Literal("ecdsa"),
     address: AddressSchema,
@@ -35,22 +35,22 @@ export const EcdsaWalletClaims = T.Object({
     publicKey: AddressSchema,
 });
 
-export const DistantWebAuthnWalletClaims = T.Object({
+export const DistantWebAuthnWalletClaimsSchema = T.Object({
     ...registered,
     type: T.Literal("distant-webauthn"),
     address: AddressSchema,
     authenticatorId: T.String({ minLength: 1 }),
-    publicKey: P256PublicKey,
+    publicKey: P256PublicKeySchema,
     pairingId: T.String({ minLength: 1 }),
 });
 
-export const WalletClaims = T.Union([
-    WebAuthnWalletClaims,
-    EcdsaWalletClaims,
-    DistantWebAuthnWalletClaims,
+export const WalletClaimsSchema = T.Union([
+    WebAuthnWalletClaimsSchema,
+    EcdsaWalletClaimsSchema,
+    DistantWebAuthnWalletClaimsSchema,
 ]);
 
-export const SdkClaims = T.Object({
+export const SdkClaimsSchema = T.Object({
     ...registered,
     address: AddressSchema,
     scopes: T.Array(T.String()),
@@ -59,19 +59,19 @@ export const SdkClaims = T.Object({
     additionalData: T.Optional(T.Object({ demoPkey: T.Optional(HexSchema) })),
 });
 
-export const BusinessClaims = T.Object({
+export const BusinessClaimsSchema = T.Object({
     ...registered,
     wallet: AddressSchema,
     siwe: T.Optional(T.Object({ message: T.String(), signature: HexSchema })),
 });
 
-export type WalletSession = Static<typeof WalletClaims>;
-export type WebAuthnWalletSession = Static<typeof WebAuthnWalletClaims>;
-export type EcdsaWalletSession = Static<typeof EcdsaWalletClaims>;
-export type DistantWebAuthnWalletSession = Static<typeof DistantWebAuthnWalletClaims>;
-export type SdkSession = Static<typeof SdkClaims>;
-export type BusinessSession = Static<typeof BusinessClaims>;
+export type WalletSession = Static<typeof WalletClaimsSchema>;
+export type WebAuthnWalletSession = Static<typeof WebAuthnWalletClaimsSchema>;
+export type EcdsaWalletSession = Static<typeof EcdsaWalletClaimsSchema>;
+export type DistantWebAuthnWalletSession = Static<typeof DistantWebAuthnWalletClaimsSchema>;
+export type SdkSession = Static<typeof SdkClaimsSchema>;
+export type BusinessSession = Static<typeof BusinessClaimsSchema>;
 
-export const walletClaimsCheck = TypeCompiler.Compile(WalletClaims);
-export const sdkClaimsCheck = TypeCompiler.Compile(SdkClaims);
-export const businessClaimsCheck = TypeCompiler.Compile(BusinessClaims);
+export const walletClaimsCheck = TypeCompiler.Compile(WalletClaimsSchema);
+export const sdkClaimsCheck = TypeCompiler.Compile(SdkClaimsSchema);
+export const businessClaimsCheck = TypeCompiler.Compile(BusinessClaimsSchema);

@@ -22,11 +22,11 @@ export type PasskeyAssertion = {
 };
 
 // Scalars as hex (a DER-derived value may keep one leading zero byte) or decimal strings.
-const bigintLike = T.Union([
+const BigintLikeSchema = T.Union([
     T.String({ pattern: "^(0x[0-9a-fA-F]{1,66}|[0-9]{1,78})$" }),
     T.Integer({ minimum: 0 }),
 ]);
-const OxAssertion = T.Object({
+const OxAssertionSchema = T.Object({
     id: T.String({ minLength: 1, maxLength: 1024 }),
     response: T.Object({
         metadata: T.Object({
@@ -34,10 +34,10 @@ const OxAssertion = T.Object({
             clientDataJSON: T.String({ minLength: 1 }),
             userVerificationRequired: T.Optional(T.Boolean()),
         }),
-        signature: T.Object({ r: bigintLike, s: bigintLike }),
+        signature: T.Object({ r: BigintLikeSchema, s: BigintLikeSchema }),
     }),
 });
-const StandardAssertion = T.Object({
+const StandardAssertionSchema = T.Object({
     id: T.String({ minLength: 1, maxLength: 1024 }),
     response: T.Object({
         authenticatorData: T.String({ minLength: 1 }),
@@ -45,8 +45,8 @@ const StandardAssertion = T.Object({
         signature: T.String({ minLength: 1 }),
     }),
 });
-const oxAssertion = TypeCompiler.Compile(OxAssertion);
-const standardAssertion = TypeCompiler.Compile(StandardAssertion);
+const oxAssertion = TypeCompiler.Compile(OxAssertionSchema);
+const standardAssertion = TypeCompiler.Compile(StandardAssertionSchema);
 
 /** Decodes a base64 (or base64url) JSON assertion of either format; null when malformed. */
 export function decodePasskeyAssertion(encoded: string): PasskeyAssertion | null {
@@ -62,7 +62,7 @@ export function decodePasskeyAssertion(encoded: string): PasskeyAssertion | null
     return null;
 }
 
-function fromOx(json: Static<typeof OxAssertion>): PasskeyAssertion | null {
+function fromOx(json: Static<typeof OxAssertionSchema>): PasskeyAssertion | null {
     const { metadata, signature } = json.response;
     const r = toScalar(signature.r);
     const s = toScalar(signature.s);
@@ -76,7 +76,7 @@ function fromOx(json: Static<typeof OxAssertion>): PasskeyAssertion | null {
     };
 }
 
-function fromStandard(json: Static<typeof StandardAssertion>): PasskeyAssertion | null {
+function fromStandard(json: Static<typeof StandardAssertionSchema>): PasskeyAssertion | null {
     const authenticatorData = strictBase64Url(json.response.authenticatorData);
     const clientDataJSON = strictBase64Url(json.response.clientDataJSON);
     const der = strictBase64Url(json.response.signature);

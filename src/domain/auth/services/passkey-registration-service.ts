@@ -27,7 +27,7 @@ export type WalletProof = { challenge: Hex; signature: string };
 /** Verifies a proof from an existing passkey of the wallet (see PasskeyLoginService). */
 export type WalletProofVerifier = (proof: WalletProof, wallet: Address) => Promise<boolean>;
 
-const RegistrationResponse = T.Object({
+const RegistrationResponseSchema = T.Object({
     id: T.String({ minLength: 1, maxLength: 1024 }),
     rawId: T.String({ minLength: 1, maxLength: 1024 }),
     type: T.Literal("public-key"),
@@ -37,7 +37,7 @@ const RegistrationResponse = T.Object({
         transports: T.Optional(T.Array(T.String({ maxLength: 32 }), { maxItems: 16 })),
     }),
 });
-const registrationResponse = TypeCompiler.Compile(RegistrationResponse);
+const registrationResponse = TypeCompiler.Compile(RegistrationResponseSchema);
 
 const registrationFailed = () => new ApiError("registration_failed", "Registration failed");
 
@@ -170,7 +170,7 @@ export class PasskeyRegistrationService {
     }
 }
 
-function decodeRegistrationResponse(raw: string): Static<typeof RegistrationResponse> | null {
+function decodeRegistrationResponse(raw: string): Static<typeof RegistrationResponseSchema> | null {
     if (raw.length > 65_536) return null;
     try {
         const json = JSON.parse(Buffer.from(raw, "base64").toString("utf8"));

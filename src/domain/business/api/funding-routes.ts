@@ -2,7 +2,7 @@ import { Elysia, t } from "elysia";
 import type { Address } from "viem";
 import { apiErrors, type SessionMacros } from "../../../infrastructure/http";
 import type { TestFundingService } from "../services/test-funding-service";
-import { TestTokenBody } from "./models";
+import { TestTokenBodySchema } from "./models";
 
 /** `POST /business/funding/getTestToken`: test tokens for a campaign bank (never in production). */
 export function fundingRoutes(macros: SessionMacros, funding: TestFundingService) {
@@ -15,7 +15,7 @@ export function fundingRoutes(macros: SessionMacros, funding: TestFundingService
             // Before validation and the session: in production the route answers 404 to anyone.
             transform: () => funding.assertAvailable(),
             withBusinessSession: true,
-            body: TestTokenBody,
+            body: TestTokenBodySchema,
             response: {
                 200: t.Void(),
                 ...apiErrors({ 401: ["unauthorized"], 404: ["not_found"] }),

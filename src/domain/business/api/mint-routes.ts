@@ -3,11 +3,11 @@ import { apiErrors, type SessionMacros } from "../../../infrastructure/http";
 import type { ProductDomainService } from "../services/product-domain-service";
 import type { ProductMintService } from "../services/product-mint-service";
 import {
-    DnsTxtQuery,
-    MintBody,
-    MintResponse,
-    VerifyDomainQuery,
-    VerifyDomainResponse,
+    DnsTxtQuerySchema,
+    MintBodySchema,
+    MintResponseSchema,
+    VerifyDomainQuerySchema,
+    VerifyDomainResponseSchema,
 } from "./models";
 
 const detail = (summary: string) => ({ summary, tags: ["business"] });
@@ -27,7 +27,7 @@ export function mintRoutes(
                 businessSession ? domains.dnsTxtRecord(query.domain, businessSession.wallet) : "",
             {
                 withBusinessSession: true,
-                query: DnsTxtQuery,
+                query: DnsTxtQuerySchema,
                 response: {
                     200: t.String({
                         description: "Text: `frak-business; hash=0x…` (empty without a session)",
@@ -44,9 +44,9 @@ export function mintRoutes(
                     : { isDomainValid: false, isAlreadyMinted: false },
             {
                 withBusinessSession: true,
-                query: VerifyDomainQuery,
+                query: VerifyDomainQuerySchema,
                 response: {
-                    200: VerifyDomainResponse,
+                    200: VerifyDomainResponseSchema,
                     ...apiErrors({ 503: ["dns_unavailable"] }),
                 },
                 detail: detail("Is the domain proven (DNS TXT or setup code) and already minted"),
@@ -57,9 +57,9 @@ export function mintRoutes(
             async ({ businessSession, body }) => minting.mint(businessSession.wallet, body),
             {
                 withBusinessAuthent: true,
-                body: MintBody,
+                body: MintBodySchema,
                 response: {
-                    200: MintResponse,
+                    200: MintResponseSchema,
                     ...apiErrors({
                         400: ["invalid_domain_proof", "product_already_exists"],
                         503: ["dns_unavailable", "chain_unavailable"],

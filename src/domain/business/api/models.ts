@@ -11,7 +11,7 @@ if (!FormatRegistry.Has("website-domain")) {
 }
 
 /** A website's domain as merchants type it: `shop.example`, `www.shop.example`, a URL. */
-export const DomainInput = t.String({
+export const DomainInputSchema = t.String({
     format: "website-domain",
     maxLength: 2048,
     description: "Domain or URL of the product's website (scheme, www., port and path are ignored)",
@@ -47,22 +47,22 @@ export const StablecoinModel = literalUnion(STABLECOINS);
 
 export const ProductTypeModel = literalUnion(PRODUCT_TYPE_NAMES);
 
-export const DnsTxtQuery = t.Object({ domain: DomainInput });
+export const DnsTxtQuerySchema = t.Object({ domain: DomainInputSchema });
 
-export const VerifyDomainQuery = t.Object({
-    domain: DomainInput,
+export const VerifyDomainQuerySchema = t.Object({
+    domain: DomainInputSchema,
     setupCode: t.Optional(t.String({ maxLength: 256 })),
 });
 
-export const VerifyDomainResponse = t.Object({
+export const VerifyDomainResponseSchema = t.Object({
     isDomainValid: t.Boolean(),
     isAlreadyMinted: t.Boolean(),
 });
 
-export const MintBody = t.Object(
+export const MintBodySchema = t.Object(
     {
         name: t.String({ minLength: 1, maxLength: 256 }),
-        domain: DomainInput,
+        domain: DomainInputSchema,
         setupCode: t.Optional(t.String({ maxLength: 256 })),
         currency: StablecoinModel,
         productTypes: t.Array(ProductTypeModel, { minItems: 1, maxItems: 32 }),
@@ -79,19 +79,19 @@ export const MintBody = t.Object(
     },
 );
 
-export const MintResponse = t.Object({
+export const MintResponseSchema = t.Object({
     txHash: HexSchema,
     productId: HexSchema,
     interactionContract: t.Optional(AddressSchema),
     bankContract: t.Optional(AddressSchema),
 });
 
-export const RolesQuery = t.Object({
+export const RolesQuerySchema = t.Object({
     productId: t.Optional(HexSchema),
     wallet: t.Optional(AddressSchema),
 });
 
-export const RolesResponse = t.Object({
+export const RolesResponseSchema = t.Object({
     roles: HexSchema,
     isOwner: t.Boolean(),
     isAdministrator: t.Boolean(),
@@ -99,7 +99,7 @@ export const RolesResponse = t.Object({
     isCampaignManager: t.Boolean(),
 });
 
-export const TestTokenBody = t.Object(
+export const TestTokenBodySchema = t.Object(
     { bank: AddressSchema, stablecoin: t.Optional(StablecoinModel) },
     { examples: [{ bank: "0x1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d", stablecoin: "usde" }] },
 );

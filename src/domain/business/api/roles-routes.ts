@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import type { Address, Hex } from "viem";
 import type { SessionMacros } from "../../../infrastructure/http";
 import type { ProductRolesService } from "../services/product-roles-service";
-import { RolesQuery, RolesResponse } from "./models";
+import { RolesQuerySchema, RolesResponseSchema } from "./models";
 
 /** `GET /business/roles`: a wallet's (default: the caller's) roles on a product. */
 export function rolesRoutes(macros: SessionMacros, roles: ProductRolesService) {
@@ -19,8 +19,8 @@ export function rolesRoutes(macros: SessionMacros, roles: ProductRolesService) {
             {
                 // Nullable session: the seed refuses a missing product id (400) before a missing session (401).
                 withBusinessSession: true,
-                query: RolesQuery,
-                response: { 200: RolesResponse },
+                query: RolesQuerySchema,
+                response: { 200: RolesResponseSchema },
                 detail: {
                     summary: "A wallet's roles on a product (owner, admin, managers)",
                     tags: ["business"],

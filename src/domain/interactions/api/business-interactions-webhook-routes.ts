@@ -8,8 +8,8 @@ export function businessInteractionsWebhookRoutes(deps: {
     macros: SessionMacros;
     admin: InteractionsWebhookAdmin;
 }) {
-    const params = t.Object({ productId: HexSchema });
-    const StatusModel = t.Union([
+    const ProductIdParamsSchema = t.Object({ productId: HexSchema });
+    const WebhookStatusSchema = t.Union([
         t.Object({ setup: t.Literal(false) }),
         t.Object({
             setup: t.Literal(true),
@@ -31,8 +31,11 @@ export function businessInteractionsWebhookRoutes(deps: {
             {
                 withBusinessSession: true,
                 withOptionalProductRole: "interactionManager",
-                params,
-                response: { 200: StatusModel, ...apiErrors({ 400: ["invalid_product_id"] }) },
+                params: ProductIdParamsSchema,
+                response: {
+                    200: WebhookStatusSchema,
+                    ...apiErrors({ 400: ["invalid_product_id"] }),
+                },
                 detail: {
                     summary: "Tracker status (the key only to owner/admin/interactionManager)",
                 },
@@ -47,7 +50,7 @@ export function businessInteractionsWebhookRoutes(deps: {
                 // The seed's order: a bad product id (400) before a missing session (401).
                 withBusinessSession: true,
                 withProductRole: "interactionManager",
-                params,
+                params: ProductIdParamsSchema,
                 body: t.Object(
                     {
                         hookSignatureKey: t.String({ minLength: 1 }),
@@ -67,7 +70,7 @@ export function businessInteractionsWebhookRoutes(deps: {
             {
                 withBusinessSession: true,
                 withProductRole: "interactionManager",
-                params,
+                params: ProductIdParamsSchema,
                 response: {
                     200: t.Void(),
                     ...managerErrors,

@@ -21,22 +21,22 @@ export function walletInteractionsRoutes(deps: {
     /** Per-wallet quotas of the SDK routes (per-IP ones are applied before routing). */
     limiter: RateLimiter;
 }) {
-    const amount = t.Object({
+    const AmountSchema = t.Object({
         amount: t.Number(),
         eurAmount: t.Number(),
         usdAmount: t.Number(),
         gbpAmount: t.Number(),
     });
-    const EstimateModel = t.Object({
-        maxReferrer: amount,
-        maxReferee: amount,
+    const EstimateSchema = t.Object({
+        maxReferrer: AmountSchema,
+        maxReferee: AmountSchema,
         activeRewards: t.Array(
             t.Object({
                 campaign: AddressSchema,
                 interactionTypeKey: t.String(),
                 token: AddressSchema,
-                referrer: amount,
-                referee: amount,
+                referrer: AmountSchema,
+                referee: AmountSchema,
                 triggerData: t.Object({ baseReward: t.Number() }),
             }),
         ),
@@ -100,7 +100,7 @@ export function walletInteractionsRoutes(deps: {
             {
                 query: t.Object({ productId: HexSchema, interactionKey: t.Optional(t.String()) }),
                 response: {
-                    200: t.Union([EstimateModel, t.Void()], {
+                    200: t.Union([EstimateSchema, t.Void()], {
                         description: "Empty body when the product has no active campaign",
                     }),
                 },

@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import { apiErrors, type SessionMacros } from "../../../infrastructure/http";
 import type { Targets } from "../services/audience-resolver";
 import type { BroadcastService } from "../services/broadcast-service";
-import { SendNotificationModel, SendNotificationResultModel } from "./models";
+import { SendNotificationResultSchema, SendNotificationSchema } from "./models";
 
 /** `POST /business/notifications/send`: a merchant notifies wallets of its own audience. */
 export function businessSendRoutes(macros: SessionMacros, service: BroadcastService) {
@@ -14,9 +14,9 @@ export function businessSendRoutes(macros: SessionMacros, service: BroadcastServ
                 service.broadcast(businessSession.wallet, body.targets as Targets, body.payload),
             {
                 withBusinessAuthent: true,
-                body: SendNotificationModel,
+                body: SendNotificationSchema,
                 response: {
-                    200: SendNotificationResultModel,
+                    200: SendNotificationResultSchema,
                     ...apiErrors({
                         422: [
                             "payload_too_large",

@@ -2,7 +2,7 @@ import { t } from "elysia";
 import { AddressSchema, ProductIdSchema } from "../../../utils/schemas";
 
 /** The browser's PushSubscription JSON, as `PUT /wallet/notifications/tokens` receives it. */
-export const PushSubscriptionModel = t.Object(
+export const PushSubscriptionSchema = t.Object(
     {
         subscription: t.Object({
             endpoint: t.String({
@@ -43,12 +43,18 @@ export const PushSubscriptionModel = t.Object(
     },
 );
 
-const NumberRange = t.Object({ min: t.Optional(t.Number()), max: t.Optional(t.Number()) });
+const NumberRangeSchema = t.Object({ min: t.Optional(t.Number()), max: t.Optional(t.Number()) });
 /** Raw token amounts as uint256 hex. */
-const Uint256Hex = t.String({ pattern: "^0x[0-9a-fA-F]{1,64}$", description: "uint256 as hex" });
-const HexRange = t.Object({ min: t.Optional(Uint256Hex), max: t.Optional(Uint256Hex) });
+const Uint256HexSchema = t.String({
+    pattern: "^0x[0-9a-fA-F]{1,64}$",
+    description: "uint256 as hex",
+});
+const HexRangeSchema = t.Object({
+    min: t.Optional(Uint256HexSchema),
+    max: t.Optional(Uint256HexSchema),
+});
 
-const NotificationPayloadModel = t.Object({
+const NotificationPayloadSchema = t.Object({
     title: t.String(),
     body: t.String(),
     badge: t.Optional(t.String()),
@@ -69,7 +75,7 @@ const NotificationPayloadModel = t.Object({
  * object into that branch, which turned `{ wallets: ["0x123"] }` into `{ filter: {} }`
  * (everyone) instead of a 422.
  */
-export const SendNotificationModel = t.Object(
+export const SendNotificationSchema = t.Object(
     {
         targets: t.Object(
             {
@@ -77,9 +83,9 @@ export const SendNotificationModel = t.Object(
                 filter: t.Optional(
                     t.Object({
                         productIds: t.Optional(t.Array(ProductIdSchema)),
-                        interactions: t.Optional(NumberRange),
-                        rewards: t.Optional(HexRange),
-                        firstInteractionTimestamp: t.Optional(NumberRange),
+                        interactions: t.Optional(NumberRangeSchema),
+                        rewards: t.Optional(HexRangeSchema),
+                        firstInteractionTimestamp: t.Optional(NumberRangeSchema),
                     }),
                 ),
             },
@@ -90,7 +96,7 @@ export const SendNotificationModel = t.Object(
                 description: "Either `{ wallets }` or `{ filter }`",
             },
         ),
-        payload: NotificationPayloadModel,
+        payload: NotificationPayloadSchema,
     },
     {
         examples: [
@@ -108,7 +114,7 @@ export const SendNotificationModel = t.Object(
     },
 );
 
-export const SendNotificationResultModel = t.Object({
+export const SendNotificationResultSchema = t.Object({
     queued: t.Integer({
         description:
             "Subscriptions of the targeted wallets the message is sent to (delivery continues after the answer; outcomes per subscription are not reported)",

@@ -1,7 +1,7 @@
 import { Elysia, t } from "elysia";
 import { apiErrors, type SessionMacros } from "../../../infrastructure/http";
 import type { PushTokenService } from "../services/push-token-service";
-import { PushSubscriptionModel } from "./models";
+import { PushSubscriptionSchema } from "./models";
 
 const ownDeviceResponses = {
     200: t.Void(),
@@ -23,7 +23,7 @@ export function walletTokenRoutes(macros: SessionMacros, service: PushTokenServi
             },
             {
                 withOwnDeviceWalletAuthent: true,
-                body: PushSubscriptionModel,
+                body: PushSubscriptionSchema,
                 response: registerResponses,
                 detail: {
                     summary: "Register a Web Push subscription",

@@ -3,30 +3,30 @@ import { apiErrors, type SessionMacros } from "../../../infrastructure/http";
 import { HexSchema } from "../../../utils/schemas";
 import type { OracleSetupService } from "../services/oracle-setup-service";
 
-const params = t.Object({ productId: HexSchema });
+const ProductIdParamsSchema = t.Object({ productId: HexSchema });
 
-const PlatformModel = t.Union([
+const PlatformSchema = t.Union([
     t.Literal("shopify"),
     t.Literal("woocommerce"),
     t.Literal("custom"),
     t.Literal("internal"),
 ]);
 
-const SetupModel = t.Object(
+const SetupSchema = t.Object(
     {
         hookSignatureKey: t.String({ minLength: 1, maxLength: 512 }),
-        platform: PlatformModel,
+        platform: PlatformSchema,
     },
     { examples: [{ hookSignatureKey: "shpss_5f2c1e7a64b0d8e3", platform: "shopify" }] },
 );
 
 const ownerErrors = apiErrors({ 400: ["invalid_product_id"], 401: ["unauthorized"] });
 
-const StatusModel = t.Union([
+const OracleStatusSchema = t.Union([
     t.Object({ setup: t.Literal(false) }),
     t.Object({
         setup: t.Literal(true),
-        platform: PlatformModel,
+        platform: PlatformSchema,
         webhookSigninKey: t.String(),
         stats: t.Optional(
             t.Object({
@@ -49,8 +49,8 @@ export function oracleSetupRoutes(macros: SessionMacros, service: OracleSetupSer
             {
                 withBusinessSession: true,
                 withOptionalProductRole: "purchaseOracleUpdater",
-                params,
-                response: { 200: StatusModel },
+                params: ProductIdParamsSchema,
+                response: { 200: OracleStatusSchema },
                 detail: {
                     summary:
                         "Purchase oracle status (key and stats for owner/admin/oracle updater)",
@@ -71,8 +71,8 @@ export function oracleSetupRoutes(macros: SessionMacros, service: OracleSetupSer
                 // A missing session is 401 before a bad product id (400), as in the seed.
                 withBusinessAuthent: true,
                 withProductRole: "purchaseOracleUpdater",
-                params,
-                body: SetupModel,
+                params: ProductIdParamsSchema,
+                body: SetupSchema,
                 response: { 200: t.Void(), ...ownerErrors },
                 detail: {
                     summary: "Create, update or re-enable the purchase oracle",
@@ -88,7 +88,7 @@ export function oracleSetupRoutes(macros: SessionMacros, service: OracleSetupSer
             {
                 withBusinessAuthent: true,
                 withProductRole: "purchaseOracleUpdater",
-                params,
+                params: ProductIdParamsSchema,
                 response: {
                     200: t.Void(),
                     ...ownerErrors,

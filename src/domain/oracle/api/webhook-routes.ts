@@ -6,7 +6,7 @@ import { isDatabaseUnavailable } from "../../../infrastructure/persistence";
 import { HexSchema } from "../../../utils/schemas";
 import type { WebhookIngestService, WebhookPlatform } from "../services/webhook-ingest-service";
 
-const params = t.Object({ productId: HexSchema });
+const ProductIdParamsSchema = t.Object({ productId: HexSchema });
 
 const optional = (description: string) => t.Optional(t.String({ description }));
 
@@ -41,7 +41,7 @@ const headersOf = {
     ),
 } as const;
 
-const UnprocessedModel = t.Object({
+const UnprocessedSchema = t.Object({
     accepted: t.Literal(true),
     processed: t.Literal(false),
     reason: t.String(),
@@ -96,9 +96,9 @@ export function oracleWebhookRoutes(
         };
     const options = (platform: WebhookPlatform, summary: string) => ({
         parse: "none" as const,
-        params,
+        params: ProductIdParamsSchema,
         headers: headersOf[platform],
-        response: { 200: t.Union([t.Literal("ok"), UnprocessedModel]) },
+        response: { 200: t.Union([t.Literal("ok"), UnprocessedSchema]) },
         detail: { summary, tags: ["oracle"] },
     });
     return new Elysia({ name: "oracle-webhooks" })

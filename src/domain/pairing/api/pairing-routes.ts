@@ -2,7 +2,7 @@ import { Elysia, t } from "elysia";
 import { apiErrors, type SessionMacros } from "../../../infrastructure/http";
 import type { PairingManagementService } from "../services/pairing-management-service";
 
-const PairingIdParams = t.Object({ id: t.String({ minLength: 1, maxLength: 128 }) });
+const PairingIdParamsSchema = t.Object({ id: t.String({ minLength: 1, maxLength: 128 }) });
 
 /** `/wallet/pairings/{find/:id, list, :id/delete}`. */
 export function pairingRoutes(macros: SessionMacros, service: PairingManagementService) {
@@ -19,7 +19,7 @@ export function pairingRoutes(macros: SessionMacros, service: PairingManagementS
                 }),
             {
                 withWalletSession: true,
-                params: PairingIdParams,
+                params: PairingIdParamsSchema,
                 response: {
                     200: t.Object({
                         id: t.String(),
@@ -69,7 +69,7 @@ export function pairingRoutes(macros: SessionMacros, service: PairingManagementS
             },
             {
                 withOwnDeviceWalletAuthent: true,
-                params: PairingIdParams,
+                params: PairingIdParamsSchema,
                 response: {
                     200: t.Void(),
                     ...apiErrors({

@@ -14,29 +14,33 @@ export const PairingCloseCode = {
     noConnectionToConnectTo: 4444,
 } as const;
 
-const PairingId = T.String({ minLength: 1, maxLength: 128 });
-const RequestId = T.String({ minLength: 1, maxLength: 256 });
+const PairingIdSchema = T.String({ minLength: 1, maxLength: 128 });
+const RequestIdSchema = T.String({ minLength: 1, maxLength: 256 });
 /**
  * Whole bytes of hex (stored as bytea). WebAuthn options and responses are a few kilobytes; the
  * bound keeps one frame from storing much more.
  */
-const BoundedHex = T.String({ pattern: "^0x([0-9a-fA-F]{2})*$", maxLength: 131_072 });
+const BoundedHexSchema = T.String({ pattern: "^0x([0-9a-fA-F]{2})*$", maxLength: 131_072 });
 
 /** Every frame is `{ type, payload? }`; the payload shape depends on the type. */
-const Frame = T.Object({ type: T.String(), payload: T.Optional(T.Unknown()) });
+const FrameSchema = T.Object({ type: T.String(), payload: T.Optional(T.Unknown()) });
 
 const payloadSchemas = {
     ping: T.Unknown(),
     "signature-request": T.Object({
-        id: RequestId,
-        request: BoundedHex,
+        id: RequestIdSchema,
+        request: BoundedHexSchema,
         context: T.Optional(T.Record(T.String(), T.Unknown())),
     }),
-    pong: T.Object({ pairingId: PairingId }),
-    "signature-response": T.Object({ pairingId: PairingId, id: RequestId, signature: BoundedHex }),
+    pong: T.Object({ pairingId: PairingIdSchema }),
+    "signature-response": T.Object({
+        pairingId: PairingIdSchema,
+        id: RequestIdSchema,
+        signature: BoundedHexSchema,
+    }),
     "signature-reject": T.Object({
-        pairingId: PairingId,
-        id: RequestId,
+        pairingId: PairingIdSchema,
+        id: RequestIdSchema,
         reason: T.String({ maxLength: 1_024 }),
     }),
 };
@@ -47,7 +51,7 @@ export type ClientMessage = {
     [K in ClientMessageType]: { type: K; payload: Static<PayloadSchemas[K]> };
 }[ClientMessageType];
 
-const frameCheck = TypeCompiler.Compile(Frame);
+const frameCheck = TypeCompiler.Compile(FrameSchema);
 const payloadChecks = Object.fromEntries(
     Object.entries(payloadSchemas).map(([type, schema]) => [type, TypeCompiler.Compile(schema)]),
 ) as unknown as { [K in ClientMessageType]: { Check(value: unknown): boolean } };

@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import type { SessionMacros } from "../../../infrastructure/http";
 import type { BalanceService } from "../services/balance-service";
-import { BalancesModel, ClaimablesModel, TokenAmountModel } from "./models";
+import { BalancesSchema, ClaimablesSchema, TokenAmountSchema } from "./models";
 
 /** `/wallet/balance*`: the wallet's tokens, claimable rewards and "pending" welcome balance. */
 export function balanceRoutes(macros: SessionMacros, service: BalanceService) {
@@ -9,7 +9,7 @@ export function balanceRoutes(macros: SessionMacros, service: BalanceService) {
         .use(macros)
         .get("/wallet/balance", ({ walletSession }) => service.balancesOf(walletSession.address), {
             withWalletAuthent: true,
-            response: { 200: BalancesModel },
+            response: { 200: BalancesSchema },
             detail: { summary: "On-chain token balances with fiat values", tags: ["wallet"] },
         })
         .get(
@@ -17,7 +17,7 @@ export function balanceRoutes(macros: SessionMacros, service: BalanceService) {
             ({ walletSession }) => service.claimablesOf(walletSession.address),
             {
                 withWalletAuthent: true,
-                response: { 200: ClaimablesModel },
+                response: { 200: ClaimablesSchema },
                 detail: { summary: "Claimable campaign rewards", tags: ["wallet"] },
             },
         )
@@ -26,7 +26,7 @@ export function balanceRoutes(macros: SessionMacros, service: BalanceService) {
             ({ walletSession }) => service.pendingOf(walletSession.address),
             {
                 withWalletAuthent: true,
-                response: { 200: TokenAmountModel },
+                response: { 200: TokenAmountSchema },
                 detail: { summary: "Heuristic pending welcome balance", tags: ["wallet"] },
             },
         );

@@ -5,7 +5,7 @@ import { AddressSchema } from "../../../utils/schemas";
 import type { BalanceService } from "../services/balance-service";
 import type { LeadService } from "../services/lead-service";
 import { type SocialRedirectHosts, socialExitFor } from "../services/social-redirect";
-import { LeadBodyModel, RateModel } from "./models";
+import { LeadBodySchema, RateSchema } from "./models";
 
 /** `GET /common/rate`: fiat price of one token. */
 export function rateRoutes(service: BalanceService) {
@@ -14,7 +14,7 @@ export function rateRoutes(service: BalanceService) {
         ({ query }) => service.rateOf(query.token as Address),
         {
             query: t.Object({ token: AddressSchema }),
-            response: { 200: RateModel },
+            response: { 200: RateSchema },
             detail: { summary: "Token price in usd, eur, gbp", tags: ["common"] },
         },
     );
@@ -65,7 +65,7 @@ export function airtableRoutes(service: LeadService) {
         },
         {
             query: t.Object({ table: t.String({ maxLength: 64 }) }),
-            body: LeadBodyModel,
+            body: LeadBodySchema,
             response: {
                 200: t.Object({ success: t.Literal(true) }),
                 ...apiErrors({

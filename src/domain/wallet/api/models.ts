@@ -1,6 +1,6 @@
 import { t } from "elysia";
 
-export const TokenAmountModel = t.Object({
+export const TokenAmountSchema = t.Object({
     amount: t.Number(),
     eurAmount: t.Number(),
     usdAmount: t.Number(),
@@ -20,7 +20,7 @@ const pricedFields = {
     priceAvailable: t.Boolean({ description: "False when no price was found: fiat values are 0" }),
 };
 
-export const TotalModel = t.Object({
+export const TotalSchema = t.Object({
     amount: t.Number({
         description: "US dollar total (token amounts of different tokens do not add up)",
     }),
@@ -30,24 +30,24 @@ export const TotalModel = t.Object({
     priceAvailable: t.Boolean(),
 });
 
-export const BalancesModel = t.Object({
-    total: TotalModel,
+export const BalancesSchema = t.Object({
+    total: TotalSchema,
     balances: t.Array(t.Object(pricedFields)),
 });
 
-export const ClaimablesModel = t.Object({
-    total: TotalModel,
+export const ClaimablesSchema = t.Object({
+    total: TotalSchema,
     claimables: t.Array(
         t.Object({ ...pricedFields, contract: t.String({ description: "Campaign bank" }) }),
     ),
 });
 
-export const RateModel = t.Object({ usd: t.Number(), eur: t.Number(), gbp: t.Number() });
+export const RateSchema = t.Object({ usd: t.Number(), eur: t.Number(), gbp: t.Number() });
 
 const text = (maxLength = 512) => t.String({ maxLength });
 
 /** The two lead shapes of the seed; either one is accepted for either table. */
-export const LeadBodyModel = t.Union(
+export const LeadBodySchema = t.Union(
     [
         t.Object({
             lastName: text(),
