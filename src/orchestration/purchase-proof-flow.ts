@@ -13,7 +13,7 @@ export type PurchaseTrackerRunReport = { queued: number; expired: number; visite
  * on-chain root, the wallet gets a purchase.completed interaction carrying that proof
  * (interactions domain again).
  *
- * Its job, `interactions.purchaseTracker`, visits every live tracker a page at a time with one
+ * Its job, `interactions.trackPurchases`, visits every live tracker a page at a time with one
  * oracle look-up per page (the seed read the 50 oldest, so 50 that never match starved every
  * later purchase), and drops the trackers whose purchase has not come within the TTL. Proof
  * look-ups run outside any transaction; each provable tracker is then claimed and written in its
@@ -49,7 +49,8 @@ export function createPurchaseProofFlow(deps: {
     };
 
     const purchaseTrackerJob = deps.jobs.register({
-        name: "interactions.purchaseTracker",
+        name: "interactions.trackPurchases",
+        formerName: "interactions.purchaseTracker",
         schedule: "0 */5 * * * *",
         run: async () => {
             await run();
