@@ -7,7 +7,7 @@
  * of 1 (batched contract).
  * Run alone with `bun bench/interactions.ts` (PGlite; DATABASE_URL for PostgreSQL).
  */
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import pino from "pino";
 import { type Address, encodeFunctionData, parseEther, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
@@ -111,9 +111,12 @@ export async function measure(batchSize: number, legacy: boolean): Promise<numbe
         for (;;) {
             await simulate.runNow();
             await execute.runNow();
+            // This run's product only: rows another (interrupted) run left in a shared database
+            // would keep the loop going forever.
             const [row] = await infra.database.db
                 .select({ n: sql<number>`count(*)::int` })
-                .from(interactionsPendingTable);
+                .from(interactionsPendingTable)
+                .where(eq(interactionsPendingTable.productId, productId));
             if ((row?.n ?? 0) === 0) break;
         }
         return INTERACTIONS / ((performance.now() - startedAt) / 1000);
