@@ -88,7 +88,12 @@ type PreparedBatch = {
     serialized: Hex;
 };
 
-/** ProductInteraction.INTERACTION_GAS plus its 1/63 and the 20k of its per-item gas check. */
+/**
+ * What ProductInteraction's per-item gas check wants left before the last item
+ * (INTERACTION_GAS, its 1/63 and 20k), plus 50k for state that moves between the dry run and
+ * the mined block: a storage slot written for the first time (a new word of the handled-ids
+ * bitmap, a first referral) costs about 20k more than the update the dry run may have seen.
+ */
 const PER_ITEM_HEADROOM = 1_000_000n + 1_000_000n / 63n + 20_000n + 50_000n;
 /** Below a common 30M block gas limit. */
 const BATCH_GAS_CAP = 29_000_000n;
