@@ -21,6 +21,9 @@ let cluster: Subprocess | undefined;
 
 afterAll(async () => {
     cluster?.kill("SIGKILL");
+    // The development anvil outlives its starter by design (reloads); after a failed test it
+    // would be left running, so stop what is left of this data dir's.
+    for (const pid of anvilsOfDataDir()) process.kill(pid, "SIGTERM");
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
 });
