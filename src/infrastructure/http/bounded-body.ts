@@ -17,6 +17,12 @@ export async function readBodyWithin(request: Request, limit: number): Promise<U
     const declared = request.headers.get("content-length");
     if (declared !== null && Number(declared) > limit) throw payloadTooLarge(limit);
     if (request.body === null) return new Uint8Array(0);
+    // A declared length within the limit bounds the body (HTTP framing: the server reads exactly
+    // that many bytes), so the native one-shot read serves; a chunked body (also one that sends
+    // both headers, where chunked framing wins) is counted while it streams.
+    if (declared !== null && /^\d+$/.test(declared) && !request.headers.has("transfer-encoding")) {
+        return new Uint8Array(await request.arrayBuffer());
+    }
     const reader = request.body.getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
