@@ -6,7 +6,7 @@ import {
     devicePairingTable,
     pairingSignatureRequestTable,
 } from "../../src/domain/pairing/db/schema";
-import { startTestApp, type TestApp } from "../support/test-app";
+import type { TestApp } from "../support/test-app";
 import {
     initiatePairing,
     pairDevices,
@@ -14,13 +14,13 @@ import {
     sampleRequest,
     sampleSignature,
     signatureRequestRowsOf,
+    startPairingServer,
 } from "./support";
 
 let server: TestApp;
 
 beforeAll(async () => {
-    // Many initiations from one IP: lift the per-IP limit the service applies to them.
-    server = await startTestApp({ env: { RATE_LIMIT_PAIRING: "100000/60" } });
+    server = await startPairingServer();
 });
 
 afterAll(async () => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { devicePairingTable } from "../../src/domain/pairing/db/schema";
-import { startTestApp, type TestApp } from "../support/test-app";
+import type { TestApp } from "../support/test-app";
 import {
     initiatePairing,
     pairDevices,
@@ -16,6 +16,7 @@ import {
     sampleRequest,
     sampleSignature,
     signatureRequestRowsOf,
+    startPairingServer,
     TestSocket,
     webauthnToken,
 } from "./support";
@@ -25,9 +26,7 @@ let server: TestApp;
 beforeAll(async () => {
     // Many initiations from one IP: lift the per-IP limit the service applies to them.
     // Parallel guesses open many sockets of one wallet: the socket caps have their own test.
-    server = await startTestApp({
-        env: { RATE_LIMIT_PAIRING: "100000/60", WS_MAX_PER_WALLET: "100" },
-    });
+    server = await startPairingServer({ WS_MAX_PER_WALLET: "100" });
 });
 
 afterAll(async () => {

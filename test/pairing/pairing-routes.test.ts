@@ -1,13 +1,19 @@
 /** The pairing HTTP routes under /wallet/pairings (the socket protocol: pairing-protocol.test.ts). */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readJson, startTestApp, type TestApp } from "../support/test-app";
-import { initiatePairing, pairDevices, pairingRowOf, randomWallet, webauthnToken } from "./support";
+import { readJson, type TestApp } from "../support/test-app";
+import {
+    initiatePairing,
+    pairDevices,
+    pairingRowOf,
+    randomWallet,
+    startPairingServer,
+    webauthnToken,
+} from "./support";
 
 let server: TestApp;
 
 beforeAll(async () => {
-    // Many initiations from one IP: lift the per-IP limit the service applies to them.
-    server = await startTestApp({ env: { RATE_LIMIT_PAIRING: "100000/60" } });
+    server = await startPairingServer();
 });
 
 afterAll(async () => {

@@ -6,12 +6,19 @@ import {
     devicePairingTable,
     pairingSignatureRequestTable,
 } from "../../src/domain/pairing/db/schema";
-import type { TestApp } from "../support/test-app";
+import { startTestApp, type TestApp } from "../support/test-app";
 
 export const desktopUserAgent =
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
 export const phoneUserAgent =
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+
+/** Many initiations from one IP: lift the per-IP limit the service applies to them. */
+export const unlimitedPairingEnv = { RATE_LIMIT_PAIRING: "100000/60" };
+
+/** A test app for pairing tests (no initiation limit), plus `env`. */
+export const startPairingServer = (env: Record<string, string> = {}) =>
+    startTestApp({ env: { ...unlimitedPairingEnv, ...env } });
 
 export const randomWallet = (): Address => privateKeyToAccount(generatePrivateKey()).address;
 
