@@ -81,3 +81,32 @@ test.skipIf(!onPostgres)(
         await Promise.all([previousRelease.stop(), thisRelease.stop()]);
     },
 );
+
+test.skipIf(!onPostgres)(
+    "a wake-up during a run is not run after stop(); an explicit runNow still is",
+    async () => {
+        const scheduler = new JobScheduler(handle, createLogger("silent"));
+        let runs = 0;
+        let release = () => {};
+        const job = scheduler.register({
+            name: "test.stopDuringRun",
+            schedule: never,
+            run: async () => {
+                runs++;
+                if (runs === 1) await new Promise<void>((resolve) => (release = resolve));
+            },
+        });
+        const first = job.runNow();
+        while (runs === 0) await Bun.sleep(5);
+        job.wake(); // an event arrives while the job runs
+        const stopped = scheduler.stop();
+        release();
+        await stopped;
+        await first;
+        // The shutdown did not wait for (nor start) the run the late event asked for.
+        expect(runs).toBe(1);
+        // An operator's (or a test's) explicit run is never dropped.
+        await job.runNow();
+        expect(runs).toBe(2);
+    },
+);

@@ -90,17 +90,22 @@ export class JobScheduler {
                 return undefined;
             }
         };
-        const runNow = (): Promise<R | undefined> => {
+        // A wake-up during a run asks for one more run; after stop() only an explicit runNow
+        // still gets it (a shutdown must not wait for a run that a late event asked for).
+        let explicitRerun = false;
+        const request = (explicit: boolean): Promise<R | undefined> => {
             if (current) {
                 rerunRequested = true;
+                explicitRerun ||= explicit;
                 return current;
             }
             current = (async () => {
                 let report: R | undefined;
                 do {
                     rerunRequested = false;
+                    explicitRerun = false;
                     report = await execute();
-                } while (rerunRequested);
+                } while (rerunRequested && (explicitRerun || !this.stopped));
                 return report;
             })().finally(() => {
                 if (current) this.running.delete(current);
@@ -110,8 +115,9 @@ export class JobScheduler {
             return current;
         };
 
+        const runNow = () => request(true);
         const wake = () => {
-            if (!this.stopped) void runNow();
+            if (!this.stopped) void request(false);
         };
         this.schedules.push({ name: definition.name, pattern: definition.schedule, run: wake });
         return { name: definition.name, wake, runNow };
