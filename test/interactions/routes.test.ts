@@ -311,6 +311,22 @@ describe("POST /wallet/interactions/listenForPurchase", () => {
             });
             expect(response.status).toBe(422);
         }
+        // Ids and tokens are bounded (an order id past ~2.7 KB overflowed the unique index: 500).
+        for (const field of ["customerId", "orderId", "token"]) {
+            const body = {
+                customerId: 12,
+                orderId: "A-1",
+                token: "tok",
+                [field]: "x".repeat(5_000),
+            };
+            const response = await t.request("/wallet/interactions/listenForPurchase", {
+                method: "POST",
+                headers: sdkHeaders(token),
+                body: JSON.stringify(body),
+            });
+            expect(response.status).toBe(422);
+            expect((await readJson(response)).property).toBe(`/${field}`);
+        }
         for (let i = 0; i < 2; i++) {
             const response = await t.request("/wallet/interactions/listenForPurchase", {
                 method: "POST",

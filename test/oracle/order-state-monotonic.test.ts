@@ -93,6 +93,19 @@ describe("order status transitions follow the shop's own updated_at", () => {
         expect(rows).toHaveLength(0);
     });
 
+    test("a time far ahead of ours (a shop's typo) is refused, so it cannot freeze the order", async () => {
+        const paid = shopifyOrder(9104, "paid", { updated_at: "2026-03-01T10:00:00Z" });
+        expect((await sendShopify(shopify, paid)).status).toBe(200);
+        const typo = shopifyOrder(9104, "paid", { updated_at: "9999-01-01T00:00:00Z", note: "x" });
+        expect(await readJson(await sendShopify(shopify, typo))).toMatchObject({
+            processed: false,
+        });
+        // The later refund still applies.
+        const refund = shopifyOrder(9104, "refunded", { updated_at: "2026-03-02T10:00:00Z" });
+        expect((await sendShopify(shopify, refund)).status).toBe(200);
+        expect((await purchaseOf("9104")).status).toBe("refunded");
+    });
+
     test("WooCommerce: date_modified_gmt (UTC without a zone) orders the states", async () => {
         const refunded = {
             ...wooOrder(9201, "refunded"),

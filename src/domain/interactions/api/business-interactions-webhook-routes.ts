@@ -53,7 +53,7 @@ export function businessInteractionsWebhookRoutes(deps: {
                 params: ProductIdParamsSchema,
                 body: t.Object(
                     {
-                        hookSignatureKey: t.String({ minLength: 1 }),
+                        hookSignatureKey: t.String({ minLength: 1, maxLength: 512 }),
                         source: t.Literal("custom"),
                     },
                     { examples: [{ hookSignatureKey: "9f2c1e7a64b0d8", source: "custom" }] },

@@ -120,9 +120,17 @@ export function walletInteractionsRoutes(deps: {
                 parse: "json",
                 body: t.Object(
                     {
-                        customerId: t.Union([t.String(), t.Number()]),
-                        orderId: t.Union([t.String(), t.Number()]),
-                        token: t.String({ description: "The shop's checkout (or order) token" }),
+                        // Bounded: the tracker job sends these back to the oracle every run.
+                        customerId: t.Union([
+                            t.String({ minLength: 1, maxLength: 256 }),
+                            t.Number(),
+                        ]),
+                        orderId: t.Union([t.String({ minLength: 1, maxLength: 256 }), t.Number()]),
+                        token: t.String({
+                            minLength: 1,
+                            maxLength: 256,
+                            description: "The shop's checkout (or order) token",
+                        }),
                     },
                     {
                         examples: [

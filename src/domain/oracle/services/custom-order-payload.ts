@@ -69,7 +69,7 @@ export function parseCustomDelivery(ctx: DeliveryContext): ParsedDelivery {
         return {
             kind: "rejected",
             code: "validation",
-            message: "Invalid body /updatedAt: expected an ISO 8601 date",
+            message: "Invalid body /updatedAt: expected an ISO 8601 date, at most a day ahead",
         };
     }
     return {

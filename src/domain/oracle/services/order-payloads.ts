@@ -56,9 +56,14 @@ export function toDecimalString(value: number | string): string | null {
     return DECIMAL_PATTERN.test(text) ? text : null;
 }
 
+/** How far ahead of our clock a shop's last-modified time may be (skew, not a typo). */
+const maxShopClockLeadMs = 24 * 3_600_000;
+
 /**
  * An order's own last-modified time; `undefined` when the shop sent none, `null` when it sent
- * something that is not a date. WooCommerce's `_gmt` fields carry no zone: they are UTC.
+ * something that is not a date, or a date more than a day ahead (stored, it would make every
+ * later real update of the order, a refund included, look older: the order would be frozen).
+ * WooCommerce's `_gmt` fields carry no zone: they are UTC.
  */
 export function parseShopTimestamp(
     value: string | null | undefined,
@@ -67,7 +72,8 @@ export function parseShopTimestamp(
     if (value === undefined || value === null || value === "") return undefined;
     const zoned = assumeUtc && !/(z|[+-]\d\d:?\d\d)$/i.test(value) ? `${value}Z` : value;
     const time = Date.parse(zoned);
-    return Number.isNaN(time) ? null : new Date(time);
+    if (Number.isNaN(time) || time > Date.now() + maxShopClockLeadMs) return null;
+    return new Date(time);
 }
 
 export const isTruthyHeader = (value: string | undefined) =>

@@ -64,7 +64,10 @@ export function parseShopifyDelivery(ctx: DeliveryContext): ParsedDelivery {
     }
     const updatedAt = parseShopTimestamp(order.updated_at);
     if (updatedAt === null) {
-        return { kind: "unprocessable", reason: "invalid_order: /updated_at: not a date" };
+        return {
+            kind: "unprocessable",
+            reason: "invalid_order: /updated_at: not a date, or more than a day ahead",
+        };
     }
     const headerTest = headers["x-shopify-test"];
     const isTest = headerTest === undefined ? false : isTruthyHeader(headerTest);

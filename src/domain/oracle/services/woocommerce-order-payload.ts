@@ -58,7 +58,10 @@ export function parseWooCommerceDelivery(ctx: DeliveryContext): ParsedDelivery {
     const order = checked.value;
     const updatedAt = parseShopTimestamp(order.date_modified_gmt, true);
     if (updatedAt === null) {
-        return { kind: "unprocessable", reason: "invalid_order: /date_modified_gmt: not a date" };
+        return {
+            kind: "unprocessable",
+            reason: "invalid_order: /date_modified_gmt: not a date, or more than a day ahead",
+        };
     }
     const items: OrderItem[] = [];
     for (const item of order.line_items) {
