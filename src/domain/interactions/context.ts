@@ -157,7 +157,6 @@ export function createInteractionsDomain(infra: Infrastructure, jobs: JobSchedul
         purchaseTrackers: {
             dropExpired: () => purchaseTracker.dropExpired(),
             livePage: purchaseTracker.livePage.bind(purchaseTracker),
-            awaitedPurchases: () => purchaseTracker.awaitedPurchases(),
             awaitsAnyOf: purchaseTracker.awaitsAnyOf.bind(purchaseTracker),
             queuePurchaseCompleted: purchaseTracker.queuePurchaseCompleted.bind(purchaseTracker),
             /** A wallet started listening for a purchase. Returns an unsubscribe. */

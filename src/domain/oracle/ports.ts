@@ -8,7 +8,10 @@ export type { PurchaseRef };
  * over by src/orchestration/awaited-purchases.ts): the oracles of their products qualify for a
  * root update below the threshold, so a waiting buyer is not held up by a quiet shop.
  */
-export type AwaitedPurchases = { list(): Promise<readonly PurchaseRef[]> };
+export type AwaitedPurchases = {
+    /** The awaited purchases a page at a time (never all of them in memory at once). */
+    pages(): AsyncIterable<readonly PurchaseRef[]>;
+};
 
 /** What the oracle domain needs from outside, given when it is built (docs/architecture.md). */
 export type OraclePorts = { awaitedPurchases?: AwaitedPurchases };

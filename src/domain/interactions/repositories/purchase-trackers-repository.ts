@@ -56,17 +56,6 @@ export class PurchaseTrackersRepository {
         return deleted.length;
     }
 
-    /** The (token, order id) pairs the live trackers wait for, each once. */
-    awaitedRefs(
-        db: Executor,
-        createdSince: Date,
-    ): Promise<{ token: string; externalPurchaseId: string }[]> {
-        return db
-            .selectDistinct({ token: t.token, externalPurchaseId: t.externalPurchaseId })
-            .from(t)
-            .where(and(eq(t.pushed, false), gte(t.createdAt, createdSince)));
-    }
-
     /** Whether a live tracker waits for one of these shop order ids. */
     async awaitsAnyOf(
         db: Executor,

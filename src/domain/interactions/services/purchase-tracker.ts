@@ -64,11 +64,6 @@ export class PurchaseTracker {
         }));
     }
 
-    /** Every order a live tracker waits for, each once (one query). */
-    awaitedPurchases(): Promise<{ token: string; externalPurchaseId: string }[]> {
-        return this.deps.trackers.awaitedRefs(this.deps.db, this.liveSince());
-    }
-
     /** Whether a live tracker waits for one of these shop order ids (one query). */
     awaitsAnyOf(externalPurchaseIds: readonly string[]): Promise<boolean> {
         return this.deps.trackers.awaitsAnyOf(this.deps.db, externalPurchaseIds, this.liveSince());

@@ -157,14 +157,7 @@ export class PurchaseRepository {
         const found = new Map<string, PurchaseForProof>();
         for (let start = 0; start < refs.length; start += REFS_PER_QUERY) {
             const chunk = refs.slice(start, start + REFS_PER_QUERY);
-            const rows = await this.selectForProof().where(
-                and(
-                    inArray(purchase.purchaseToken, [...new Set(chunk.map((r) => r.token))]),
-                    inArray(purchase.externalId, [
-                        ...new Set(chunk.map((r) => r.externalPurchaseId)),
-                    ]),
-                ),
-            );
+            const rows = await this.selectForProof().where(matchingRefs(chunk));
             // The two IN lists also match crossed pairs: keep exact (token, order id) pairs only.
             const wanted = new Set(chunk.map(refKey));
             for (const { externalId, purchaseToken, ...row } of rows) {
@@ -177,8 +170,28 @@ export class PurchaseRepository {
 
     /** The products of the refs' known purchases (canonical ids, each once; no proof is built). */
     async productIdsOf(refs: readonly PurchaseRef[]): Promise<Hex[]> {
-        const found = await this.findForProofByTokens(refs);
-        return [...new Set([...found.values()].map((row) => row.productId))];
+        const ids = new Set<Hex>();
+        for (let start = 0; start < refs.length; start += REFS_PER_QUERY) {
+            const chunk = refs.slice(start, start + REFS_PER_QUERY);
+            const rows = await this.db
+                .select({
+                    externalId: purchase.externalId,
+                    purchaseToken: purchase.purchaseToken,
+                    productId: productOracleTable.productId,
+                })
+                .from(purchase)
+                .innerJoin(productOracleTable, eq(productOracleTable.id, purchase.oracleId))
+                .where(matchingRefs(chunk));
+            const wanted = new Set(chunk.map(refKey));
+            for (const row of rows) {
+                const key = refKey({
+                    token: row.purchaseToken ?? "",
+                    externalPurchaseId: row.externalId,
+                });
+                if (wanted.has(key)) ids.add(row.productId);
+            }
+        }
+        return [...ids];
     }
 
     private selectForProof() {
@@ -288,3 +301,11 @@ export class PurchaseRepository {
 
 /** The identity of a ref in maps (a NUL cannot occur in either part: JSON strings reject it). */
 export const refKey = (ref: PurchaseRef): string => `${ref.externalPurchaseId}\u0000${ref.token}`;
+
+/** Rows whose token and order id are among the refs' (also crossed pairs: callers keep exact ones). */
+function matchingRefs(refs: readonly PurchaseRef[]) {
+    return and(
+        inArray(purchase.purchaseToken, [...new Set(refs.map((r) => r.token))]),
+        inArray(purchase.externalId, [...new Set(refs.map((r) => r.externalPurchaseId))]),
+    );
+}

@@ -41,12 +41,14 @@ export class RootUpdateService {
     ) {}
 
     async run(): Promise<void> {
-        // Two set-based look-ups, whatever the number of waiting buyers: the awaited orders, then
-        // their products (no proof and no tree is built to learn a product).
-        const awaited = (await this.deps.awaitedPurchases?.list()) ?? [];
-        const awaiting = await this.deps.purchases.productIdsOf(awaited);
+        // Set-based look-ups a page of waiting buyers at a time: the awaited orders, then their
+        // products (no proof and no tree is built to learn a product).
+        const awaiting = new Set<Hex>();
+        for await (const page of this.deps.awaitedPurchases?.pages() ?? []) {
+            for (const id of await this.deps.purchases.productIdsOf(page)) awaiting.add(id);
+        }
         const ids = await this.deps.oracles.idsNeedingUpdate({
-            awaitingProductIds: awaiting,
+            awaitingProductIds: [...awaiting],
             threshold: this.deps.settings.threshold,
             maxAgeMinutes: this.deps.settings.maxAgeMinutes,
         });
