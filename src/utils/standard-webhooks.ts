@@ -1,5 +1,5 @@
 import { createHash, createHmac } from "node:crypto";
-import { equalBase64 } from "./body-hmac";
+import { equalBase64, verifyBodyHmac } from "./body-hmac";
 
 /** Standard Webhooks: a delivery older (or newer) than this is refused as a replay. */
 export const STANDARD_WEBHOOKS_TOLERANCE_SECONDS = 5 * 60;
@@ -51,4 +51,43 @@ export function signingKeyBytes(key: string): Uint8Array {
 export function standardWebhookDeliveryKey(id: string): string {
     if (id.length <= 100) return `webhook-id:${id}`;
     return `webhook-id:sha256:${createHash("sha256").update(id).digest("hex")}`;
+}
+
+/** The idempotency key of a delivery signed over its body alone: the body's hash. */
+export function bodyDeliveryKey(body: Uint8Array): string {
+    return `sha256:${createHash("sha256").update(body).digest("hex")}`;
+}
+
+export type MerchantWebhookSignature = {
+    /** The seed's form: base64 HMAC-SHA256 of the raw body. */
+    hmac: string | undefined;
+    standard: StandardWebhookHeaders;
+};
+
+export type VerifiedDelivery =
+    | { ok: true; deliveryKey: string; form: "standard" | "hmac" }
+    | { ok: false; reason: string };
+
+/**
+ * A merchant server's delivery (custom order webhook, interactions webhook): Standard Webhooks
+ * when `webhook-signature` is present, else the seed's `x-hmac-sha256`. The delivery key is what
+ * the signature covers: the signed `webhook-id`, or the body.
+ */
+export function verifyMerchantWebhook(
+    key: string,
+    body: Uint8Array,
+    signature: MerchantWebhookSignature,
+): VerifiedDelivery {
+    const { standard } = signature;
+    if (standard.signature !== undefined) {
+        const check = verifyStandardWebhook(signingKeyBytes(key), body, standard);
+        if (!check.ok) return check;
+        return {
+            ok: true,
+            deliveryKey: standardWebhookDeliveryKey(standard.id ?? ""),
+            form: "standard",
+        };
+    }
+    if (!verifyBodyHmac(key, body, signature.hmac)) return { ok: false, reason: "hmac_mismatch" };
+    return { ok: true, deliveryKey: bodyDeliveryKey(body), form: "hmac" };
 }

@@ -28,11 +28,13 @@ export function extInteractionsRoutes(deps: {
                 kind,
                 productId: params.productId as `0x${string}`,
                 readBody: () => readBodyWithin(request, deps.maxBodyBytes),
-                hmac: headers["x-hmac-sha256"],
-                standard: {
-                    id: headers["webhook-id"],
-                    timestamp: headers["webhook-timestamp"],
-                    signature: headers["webhook-signature"],
+                signature: {
+                    hmac: headers["x-hmac-sha256"],
+                    standard: {
+                        id: headers["webhook-id"],
+                        timestamp: headers["webhook-timestamp"],
+                        signature: headers["webhook-signature"],
+                    },
                 },
             });
         };

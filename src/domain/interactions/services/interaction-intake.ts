@@ -1,15 +1,11 @@
-import { createHash } from "node:crypto";
 import { type Address, type Hex, isAddress } from "viem";
 import { newInteractionId } from "../../../infrastructure/blockchain";
 import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { Database } from "../../../infrastructure/persistence";
-import { verifyBodyHmac } from "../../../utils/body-hmac";
 import {
+    type MerchantWebhookSignature,
     STANDARD_WEBHOOKS_TOLERANCE_SECONDS,
-    type StandardWebhookHeaders,
-    signingKeyBytes,
-    standardWebhookDeliveryKey,
-    verifyStandardWebhook,
+    verifyMerchantWebhook,
 } from "../../../utils/standard-webhooks";
 import type { InteractionChainReader } from "../repositories/interaction-chain-reader";
 import type { InteractionsWebhooksRepository } from "../repositories/interactions-webhooks-repository";
@@ -85,30 +81,31 @@ export class InteractionIntake {
         productId: Hex;
         /** Read only once the product's webhook is known. */
         readBody(): Promise<Uint8Array>;
-        hmac: string | undefined;
-        standard?: StandardWebhookHeaders;
+        signature: MerchantWebhookSignature;
     }): Promise<void> {
-        const isStandard = params.standard?.signature !== undefined;
-        if (!params.hmac && !isStandard) throw new ApiError("missing_hmac", "Missing hmac");
+        const { hmac, standard } = params.signature;
+        if (!hmac && standard.signature === undefined) {
+            throw new ApiError("missing_hmac", "Missing hmac");
+        }
         const productId = requestedProductId(params.productId);
         const webhook = await this.deps.webhooks.find(this.deps.db, productId);
         if (!webhook) {
             throw new ApiError("tracker_not_found", "Product backend tracker not found");
         }
         const raw = await params.readBody();
-        const deliveryKey = isStandard
-            ? standardDeliveryKey(webhook.hookSignatureKey, raw, params.standard!)
-            : legacyDeliveryKey(webhook.hookSignatureKey, raw, params.hmac!);
+        const signed = verifyMerchantWebhook(webhook.hookSignatureKey, raw, params.signature);
+        if (!signed.ok) throw new ApiError("invalid_signature", refusalMessage(signed.reason));
         const body = parseJson(raw);
         const { wallet, interaction } = params.kind === "push" ? encodedBody(body) : rawBody(body);
         if (!(await this.deps.chain.interactionContractOf(productId))) {
             throw new ApiError("no_interaction_contract", "No diamond found for the product");
         }
-        const windowMs = isStandard ? standardReplayWindowMs : this.deps.replayWindowMs;
+        const windowMs =
+            signed.form === "standard" ? standardReplayWindowMs : this.deps.replayWindowMs;
         const queued = await this.deps.db.transaction(async (tx) => {
             const fresh = await this.deps.deliveries.acceptOnce(tx, {
                 productId,
-                deliveryKey,
+                deliveryKey: signed.deliveryKey,
                 windowStart: new Date(Date.now() - windowMs),
             });
             if (!fresh) return false;
@@ -131,25 +128,12 @@ export class InteractionIntake {
  */
 const standardReplayWindowMs = (2 * STANDARD_WEBHOOKS_TOLERANCE_SECONDS + 60) * 1000;
 
-function standardDeliveryKey(
-    key: string,
-    body: Uint8Array,
-    headers: StandardWebhookHeaders,
-): string {
-    const check = verifyStandardWebhook(signingKeyBytes(key), body, headers);
-    if (!check.ok) {
-        const stale = check.reason === "timestamp_outside_tolerance";
-        throw new ApiError(
-            "invalid_signature",
-            stale ? "Webhook timestamp outside the 5 minutes tolerance" : "Invalid signature",
-        );
+function refusalMessage(reason: string): string {
+    if (reason === "hmac_mismatch") return "Invalid hmac";
+    if (reason === "timestamp_outside_tolerance") {
+        return "Webhook timestamp outside the 5 minutes tolerance";
     }
-    return standardWebhookDeliveryKey(headers.id!);
-}
-
-function legacyDeliveryKey(key: string, body: Uint8Array, hmac: string): string {
-    if (!verifyBodyHmac(key, body, hmac)) throw new ApiError("invalid_signature", "Invalid hmac");
-    return `sha256:${createHash("sha256").update(body).digest("hex")}`;
+    return "Invalid signature";
 }
 
 function toRow(

@@ -1,15 +1,10 @@
-import { createHash } from "node:crypto";
 import type { Hex } from "viem";
 import { ApiError } from "../../../infrastructure/errors/api-error";
 import type { Logger } from "../../../infrastructure/logger";
 import { type Database, isDatabaseUnavailable } from "../../../infrastructure/persistence";
 import { verifyBodyHmac } from "../../../utils/body-hmac";
 import { canonicalProductId } from "../../../utils/product-id";
-import {
-    signingKeyBytes,
-    standardWebhookDeliveryKey,
-    verifyStandardWebhook,
-} from "../../../utils/standard-webhooks";
+import { bodyDeliveryKey, verifyMerchantWebhook } from "../../../utils/standard-webhooks";
 import type { InboxEntry, InboxRepository } from "../repositories/inbox-repository";
 import type { OracleRepository, OracleRow } from "../repositories/oracle-repository";
 import type { PurchaseRepository } from "../repositories/purchase-repository";
@@ -172,7 +167,6 @@ export class WebhookIngestService {
         delivery: Delivery,
     ): { ok: true; deliveryKey: string } | { ok: false; reason: string } {
         const { headers, body } = delivery;
-        const bodyKey = () => `sha256:${createHash("sha256").update(body).digest("hex")}`;
         switch (delivery.platform) {
             case "shopify": {
                 const key =
@@ -185,7 +179,7 @@ export class WebhookIngestService {
                 }
                 // Keyed on the signed bytes, not X-Shopify-Webhook-Id: the HMAC does not cover
                 // the id, so a captured body replayed under a new id must still be a duplicate.
-                return { ok: true, deliveryKey: bodyKey() };
+                return { ok: true, deliveryKey: bodyDeliveryKey(body) };
             }
             case "woocommerce": {
                 if (
@@ -197,32 +191,17 @@ export class WebhookIngestService {
                 ) {
                     return { ok: false, reason: "hmac_mismatch" };
                 }
-                return { ok: true, deliveryKey: bodyKey() };
+                return { ok: true, deliveryKey: bodyDeliveryKey(body) };
             }
-            case "custom": {
-                if (headers["webhook-signature"] !== undefined) {
-                    const check = verifyStandardWebhook(
-                        signingKeyBytes(oracle.hookSignatureKey),
-                        body,
-                        {
-                            id: headers["webhook-id"],
-                            timestamp: headers["webhook-timestamp"],
-                            signature: headers["webhook-signature"],
-                        },
-                    );
-                    if (!check.ok) return check;
-                    return {
-                        ok: true,
-                        deliveryKey: standardWebhookDeliveryKey(headers["webhook-id"]!),
-                    };
-                }
-                if (
-                    !verifyBodyHmac(utf8(oracle.hookSignatureKey), body, headers["x-hmac-sha256"])
-                ) {
-                    return { ok: false, reason: "hmac_mismatch" };
-                }
-                return { ok: true, deliveryKey: bodyKey() };
-            }
+            case "custom":
+                return verifyMerchantWebhook(oracle.hookSignatureKey, body, {
+                    hmac: headers["x-hmac-sha256"],
+                    standard: {
+                        id: headers["webhook-id"],
+                        timestamp: headers["webhook-timestamp"],
+                        signature: headers["webhook-signature"],
+                    },
+                });
         }
     }
 }
