@@ -52,9 +52,7 @@ export function createPurchaseProofFlow(deps: {
         name: "interactions.trackPurchases",
         formerName: "interactions.purchaseTracker",
         schedule: "0 */5 * * * *",
-        run: async () => {
-            await run();
-        },
+        run,
     });
     // The order may have come (and its root reached the chain) before the wallet listened.
     trackers.onListening(() => purchaseTrackerJob.wake());

@@ -119,9 +119,7 @@ export function createInteractionsDomain(infra: Infrastructure, jobs: JobSchedul
     const pruneWebhookDeliveriesJob = jobs.register({
         name: "interactions.pruneWebhookDeliveries",
         schedule: "0 17 * * * *",
-        run: async () => {
-            await intake.pruneDeliveries();
-        },
+        run: () => intake.pruneDeliveries(),
     });
     const listener = new PurchaseListener({
         db,

@@ -1,7 +1,6 @@
 /** Public door of the interactions domain. */
 export { createInteractionsDomain } from "./context";
 export type { AudienceFilter } from "./repositories/audience-repository";
-export type { AwaitingPurchase, ProvenPurchase } from "./services/purchase-tracker";
 
 import type { createInteractionsDomain } from "./context";
 

@@ -1,4 +1,3 @@
-import type { Hex } from "viem";
 import type { Infrastructure } from "../../infrastructure";
 import type { SessionMacros } from "../../infrastructure/http";
 import type { JobScheduler } from "../../infrastructure/jobs";
@@ -90,7 +89,6 @@ export function createOracleDomain(
         /** Proofs of purchases against the on-chain roots (the purchase-proof flow reads them). */
         proofs: {
             forPurchaseToken: (ref: PurchaseRef) => proofs.forPurchaseToken(ref),
-            forPurchaseId: (purchaseId: Hex) => proofs.forPurchaseId(purchaseId),
             /** Many purchases at once: one result per ref, in order, from one look-up. */
             forPurchaseTokens: (refs: readonly PurchaseRef[]) => proofs.forPurchaseTokens(refs),
         },

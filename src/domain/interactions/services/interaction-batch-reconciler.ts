@@ -51,9 +51,10 @@ export type InteractionBatchReconcilerDeps = {
     pushed: PushedInteractionsRepository;
     batches: InteractionBatchesRepository;
     logger: Logger;
-    /** How long a run waits for a receipt before leaving the batch to reconciliation. */
-    receiptTimeoutMs?: number;
 };
+
+/** How long a run waits for a receipt before leaving the batch to reconciliation. */
+export const RECEIPT_TIMEOUT_MS = 120_000;
 
 export type ExecutionReport = { batches: number; pushed: number; failed: number };
 
@@ -238,7 +239,7 @@ export class InteractionBatchReconciler {
                 receipt = await clients.publicClient
                     .waitForTransactionReceipt({
                         hash,
-                        timeout: this.deps.receiptTimeoutMs ?? 120_000,
+                        timeout: RECEIPT_TIMEOUT_MS,
                     })
                     .catch(() => null);
                 if (!receipt) return; // still pending: the next run looks again

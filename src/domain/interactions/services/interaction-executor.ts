@@ -63,7 +63,11 @@ import type {
     PendingInteractionsRepository,
 } from "../repositories/pending-interactions-repository";
 import type { PushedInteractionsRepository } from "../repositories/pushed-interactions-repository";
-import { type ExecutionReport, InteractionBatchReconciler } from "./interaction-batch-reconciler";
+import {
+    type ExecutionReport,
+    InteractionBatchReconciler,
+    RECEIPT_TIMEOUT_MS,
+} from "./interaction-batch-reconciler";
 
 export type InteractionExecutorDeps = {
     db: Database;
@@ -77,8 +81,6 @@ export type InteractionExecutorDeps = {
     logger: Logger;
     /** Interactions per on-chain transaction (seed: 200). */
     batchSize: number;
-    /** How long a run waits for a receipt before leaving the batch to reconciliation. */
-    receiptTimeoutMs?: number;
 };
 
 type PreparedBatch = {
@@ -351,7 +353,7 @@ export class InteractionExecutor {
             receipt = await clients.publicClient.waitForTransactionReceipt({
                 hash: batch.txHash as Hex,
                 confirmations: clients.confirmations,
-                timeout: this.deps.receiptTimeoutMs ?? 120_000,
+                timeout: RECEIPT_TIMEOUT_MS,
             });
         } catch (error) {
             logger.warn(

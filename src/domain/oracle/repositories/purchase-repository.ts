@@ -143,10 +143,6 @@ export class PurchaseRepository {
         );
     }
 
-    async findForProofByPurchaseId(purchaseId: Hex): Promise<PurchaseForProof | undefined> {
-        return this.findForProof(eq(purchase.purchaseId, purchaseId));
-    }
-
     /**
      * The purchases of many refs in one statement per thousand (trackers are looked up as a set,
      * not one query each), keyed by `refKey`; refs without a purchase are absent.

@@ -51,12 +51,6 @@ export class ProofService {
         return results;
     }
 
-    async forPurchaseId(purchaseId: Hex): Promise<PurchaseProofResult> {
-        return this.prove(
-            await this.purchases.findForProofByPurchaseId(purchaseId.toLowerCase() as Hex),
-        );
-    }
-
     private async prove(purchase: PurchaseForProof | undefined): Promise<PurchaseProofResult> {
         if (!purchase) return { status: "not-found" };
         if (purchase.leaf === null || purchase.leafIndex === null || purchase.leafPending) {
