@@ -35,7 +35,11 @@ beforeAll(async () => {
                     "/test/business-optional",
                     ({ businessSession }) => ({ wallet: businessSession?.wallet ?? null }),
                     { withBusinessSession: true },
-                ),
+                )
+                // A wiring mistake: a role check with no session macro before it.
+                .get("/test/product/:productId/unwired-role", () => "reached", {
+                    withProductRole: "interactionManager",
+                }),
     });
 });
 afterAll(() => server.stop());
@@ -268,5 +272,17 @@ describe("secret rotation", () => {
         } finally {
             await rotated.stop();
         }
+    });
+});
+
+describe("role macros", () => {
+    test("a role check without a session macro before it fails loudly, never passes", async () => {
+        const { token } = await server.infra.tokens.signBusiness(wallet);
+        const response = await get("/test/product/0x01/unwired-role", {
+            "x-business-auth": token,
+            accept: "application/json",
+        });
+        expect(response.status).toBe(500);
+        expect(await response.text()).not.toContain("reached");
     });
 });

@@ -14,7 +14,7 @@
  *   - `interaction-executor`: needs no role (handleInteractions is open; the batch's signature by
  *     the product signer is the authorization), only gas.
  *   - `oracle-updater` and the product signer (label = product id hex) get their roles per
- *     product at mint time: mintProduct() calls bootstrapRoles with
+ *     product at mint time: ProductMinter (business domain) calls bootstrapRoles with
  *     oracle-updater -> PURCHASE_ORACLE_UPDATER and product signer -> INTERACTION_MANAGER.
  *   On anvil the four fixed signers get 1 000 ETH each (anvil_setBalance).
  *

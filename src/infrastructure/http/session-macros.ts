@@ -175,9 +175,19 @@ export function sessionMacros(deps: SessionMacroDeps) {
 const productIdParam = (params: unknown): string =>
     String((params as { productId?: unknown } | undefined)?.productId ?? "");
 
-/** What a session macro listed earlier on the route resolved, if any. */
-const resolvedBusinessSession = (context: object): BusinessSession | null =>
-    (context as { businessSession?: BusinessSession | null }).businessSession ?? null;
+/**
+ * What the session macro listed earlier on the route resolved. Without one the role could never
+ * be checked against a caller: a wiring mistake, so it fails loudly (500 and logged) rather
+ * than quietly refusing (or, were a macro skipped, accepting) everyone.
+ */
+function resolvedBusinessSession(context: object): BusinessSession | null {
+    if (!("businessSession" in context)) {
+        throw new Error(
+            "withProductRole / withOptionalProductRole need withBusinessAuthent or withBusinessSession: true listed before them",
+        );
+    }
+    return (context as { businessSession: BusinessSession | null }).businessSession;
+}
 
 const invalidProductId = (request: Request) =>
     representError(request, errorBody("invalid_product_id", "Invalid product id"));

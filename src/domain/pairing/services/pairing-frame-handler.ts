@@ -1,4 +1,4 @@
-import { type Address, getAddress, type Hex } from "viem";
+import { getAddress, type Hex } from "viem";
 import type { Logger } from "../../../infrastructure/logger";
 import type { WalletSession } from "../../../infrastructure/sessions";
 import type { DevicePairingRepository } from "../repositories/device-pairing-repository";
@@ -105,7 +105,7 @@ export class PairingFrameHandler {
         // then, and a deleted pairing is dropped), so the database is asked only when the socket
         // does not listen to this one, or to record activity now and then.
         if (socket.isListening(pairingId) && !socket.activityDue(pairingId)) return;
-        if (!(await this.deps.pairings.touchIfOwnedBy(pairingId, wallet.address as Address))) {
+        if (!(await this.deps.pairings.touchIfOwnedBy(pairingId, wallet.address))) {
             throw forbidden("Not a member of this pairing");
         }
         socket.activityRecorded(pairingId);

@@ -92,7 +92,7 @@ export class PairingHandshake {
         if (wallet.type !== undefined && wallet.type !== "webauthn") {
             throw forbidden("Can't resolve non-webauthn wallet");
         }
-        const address = wallet.address as Address;
+        const address = wallet.address;
         const resolved = await this.deps.pairings.resolve(pairingId, {
             wallet: address,
             targetUserAgent: socket.device.userAgent,
@@ -121,7 +121,7 @@ export class PairingHandshake {
     async reconnect(socket: PairingSocketSession, wallet: WalletSession): Promise<void> {
         if (wallet.type === "distant-webauthn") return this.reconnectOrigin(socket, wallet);
         if (wallet.type === undefined || wallet.type === "webauthn") {
-            return this.reconnectTarget(socket, wallet.address as Address);
+            return this.reconnectTarget(socket, wallet.address);
         }
         // An ecdsa wallet has no pairing: nothing would ever reach this socket (the seed kept it
         // open, and one token could hold thousands); the client does not retry after 4444.
